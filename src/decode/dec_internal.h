@@ -1,0 +1,70 @@
+/* What the decoders share among themselves; not for other parts. */
+#ifndef VG_DEC_INTERNAL_H
+#define VG_DEC_INTERNAL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "../event/event.h"
+#include "decode.h"
+
+/* A program decoder adds fields for msg[0..n) to ev and returns true, or
+ * returns false having added nothing that the caller keeps (the caller
+ * rolls ev->nfields back). */
+typedef bool (*vg_progdec_fn)(struct vg_batch *b, struct vg_event *ev,
+			      const char *msg, size_t n);
+
+bool vg_dec_sshd(struct vg_batch *, struct vg_event *, const char *, size_t);
+bool vg_dec_sudo(struct vg_batch *, struct vg_event *, const char *, size_t);
+bool vg_dec_su(struct vg_batch *, struct vg_event *, const char *, size_t);
+bool vg_dec_pam(struct vg_batch *, struct vg_event *, const char *, size_t);
+/* The part of a PAM message after "pam_unix(service:type): ". */
+bool vg_dec_pam_body(struct vg_batch *, struct vg_event *, const char *,
+		     size_t);
+bool vg_dec_logind(struct vg_batch *, struct vg_event *, const char *,
+		   size_t);
+bool vg_dec_accounts(struct vg_batch *, struct vg_event *, const char *,
+		     size_t);
+
+/* Envelopes: each returns true when it recognised and took the record. */
+bool vg_dec_syslog(struct vg_decode_ctx *, struct vg_batch *,
+		   struct vg_event *, const char *, size_t);
+bool vg_dec_web_access(struct vg_decode_ctx *, struct vg_batch *,
+		       struct vg_event *, const char *, size_t);
+bool vg_dec_nginx_error(struct vg_decode_ctx *, struct vg_batch *,
+			struct vg_event *, const char *, size_t);
+bool vg_dec_apache_error(struct vg_decode_ctx *, struct vg_batch *,
+			 struct vg_event *, const char *, size_t);
+bool vg_dec_json(struct vg_decode_ctx *, struct vg_batch *,
+		 struct vg_event *, const char *, size_t);
+bool vg_dec_kv(struct vg_decode_ctx *, struct vg_batch *, struct vg_event *,
+	       const char *, size_t);
+
+void vg_tmpl_init(void);
+
+/* Small cursor helpers. */
+static inline bool vg_isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline bool vg_starts(const char *p, size_t n, const char *lit,
+			     size_t litn)
+{
+	return n >= litn && memcmp(p, lit, litn) == 0;
+}
+#define STARTS(p, n, lit) vg_starts((p), (n), lit, sizeof(lit) - 1)
+
+/* Is p[0..n) an IPv4 or IPv6 address (text form, optional %zone)? */
+bool vg_looks_ip(const char *p, size_t n);
+/* Finds needle in hay; returns the offset or (size_t)-1. */
+size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn);
+size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn);
+
+/* Adds "k=v" pairs separated by spaces from p[0..n): known keys map to
+ * the names in map (NULL-terminated pairs of key and name id), others
+ * are skipped. Values end at the next space. */
+struct vg_kvmap {
+	const char *key;
+	uint16_t id;
+};
+void vg_add_kv_words(struct vg_batch *b, struct vg_event *ev, const char *p,
+		     size_t n, const struct vg_kvmap *map);
+
+#endif

@@ -1,0 +1,449 @@
+/* JSON lines. A bounded cursor parser (depth, fields, path length) that
+ * flattens an object into dotted field names ({"a":{"b":1}} gives a.b),
+ * gives every element of an array the array's name, and keeps values as
+ * slices of the line; only strings with escapes are rewritten, into the
+ * batch's arena. Known web-log keys (nginx's and Apache's variable names)
+ * get their W3C aliases, and a time key sets the event's stamp. */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "../lib/arena.h"
+#include "../lib/intern.h"
+#include "dec_internal.h"
+
+#define MAXDEPTH 32
+#define MAXPATH 256
+
+struct jp {
+	const char *p, *end;
+	struct vg_batch *b;
+	struct vg_event *ev;
+	char path[MAXPATH];
+	size_t plen;
+	int depth;
+};
+
+static void ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+				 *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+static int hexv(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static bool hex4(const char *p, unsigned *v)
+{
+	unsigned x = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int h = hexv(p[i]);
+		if (h < 0)
+			return false;
+		x = x << 4 | (unsigned)h;
+	}
+	*v = x;
+	return true;
+}
+
+static char *utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		*o++ = (char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | cp >> 6);
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | cp >> 12);
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | cp >> 18);
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
+/* Reads a string at j->p (on its opening quote). Sets *s, *n to its value:
+ * in place when it has no escapes, else decoded into the arena. A lone
+ * surrogate escape is kept as its 3-byte (invalid UTF-8) form, which the
+ * output escaper shows again; nothing is lost. */
+static bool str(struct jp *j, const char **s, size_t *n)
+{
+	const char *p = j->p + 1, *start = p;
+	bool esc = false;
+
+	while (p < j->end && *p != '"') {
+		if (*p == '\\') {
+			esc = true;
+			p++;
+			if (p >= j->end)
+				return false;
+		} else if ((unsigned char)*p < 0x20) {
+			return false;
+		}
+		p++;
+	}
+	if (p >= j->end)
+		return false;
+	j->p = p + 1;
+	if (!esc) {
+		*s = start;
+		*n = (size_t)(p - start);
+		return true;
+	}
+	char *out = vg_arena_alloc(j->b->arena, (size_t)(p - start) + 1), *o;
+	if (out == NULL)
+		return false;
+	o = out;
+	for (const char *q = start; q < p; q++) {
+		unsigned cp, lo;
+
+		if (*q != '\\') {
+			*o++ = *q;
+			continue;
+		}
+		q++;
+		switch (*q) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '/': *o++ = '/'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		case 'u':
+			if (p - q < 5 || !hex4(q + 1, &cp))
+				return false;
+			q += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && p - q >= 7 &&
+			    q[1] == '\\' && q[2] == 'u' && hex4(q + 3, &lo) &&
+			    lo >= 0xdc00 && lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (lo - 0xdc00);
+				q += 6;
+			}
+			o = utf8(o, cp);
+			break;
+		default:
+			return false;
+		}
+	}
+	*s = out;
+	*n = (size_t)(o - out);
+	return true;
+}
+
+static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)
+{
+	uint16_t id = vg_intern(j->path, j->plen);
+
+	if (id == 0) {
+		j->b->fields_dropped++;
+		return;
+	}
+	vg_event_add(j->b, j->ev, id, v, n, flags);
+}
+
+static bool value(struct jp *j);
+
+static bool object(struct jp *j)
+{
+	size_t saved = j->plen;
+
+	if (++j->depth > MAXDEPTH)
+		return false;
+	j->p++;
+	ws(j);
+	if (j->p < j->end && *j->p == '}') {
+		j->p++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		const char *k;
+		size_t kn;
+
+		ws(j);
+		if (j->p >= j->end || *j->p != '"' || !str(j, &k, &kn))
+			return false;
+		ws(j);
+		if (j->p >= j->end || *j->p != ':')
+			return false;
+		j->p++;
+		/* path = parent "." key, bounded */
+		size_t need = saved + (saved ? 1 : 0) + kn;
+		if (need > MAXPATH)
+			return false;
+		j->plen = saved;
+		if (saved)
+			j->path[j->plen++] = '.';
+		memcpy(j->path + j->plen, k, kn);
+		j->plen += kn;
+		if (!value(j))
+			return false;
+		j->plen = saved;
+		ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (j->p < j->end && *j->p == '}') {
+			j->p++;
+			j->depth--;
+			return true;
+		}
+		return false;
+	}
+}
+
+static bool array(struct jp *j)
+{
+	if (++j->depth > MAXDEPTH)
+		return false;
+	j->p++;
+	ws(j);
+	if (j->p < j->end && *j->p == ']') {
+		j->p++;
+		j->depth--;
+		return true;
+	}
+	for (;;) {
+		if (!value(j))
+			return false;
+		ws(j);
+		if (j->p < j->end && *j->p == ',') {
+			j->p++;
+			continue;
+		}
+		if (j->p < j->end && *j->p == ']') {
+			j->p++;
+			j->depth--;
+			return true;
+		}
+		return false;
+	}
+}
+
+static bool number(struct jp *j)
+{
+	const char *s = j->p, *p = s;
+
+	if (p < j->end && *p == '-')
+		p++;
+	if (p >= j->end || !vg_isdigit(*p))
+		return false;
+	if (*p == '0')
+		p++;
+	else
+		while (p < j->end && vg_isdigit(*p))
+			p++;
+	if (p < j->end && *p == '.') {
+		p++;
+		if (p >= j->end || !vg_isdigit(*p))
+			return false;
+		while (p < j->end && vg_isdigit(*p))
+			p++;
+	}
+	if (p < j->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < j->end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= j->end || !vg_isdigit(*p))
+			return false;
+		while (p < j->end && vg_isdigit(*p))
+			p++;
+	}
+	j->p = p;
+	emit(j, s, (size_t)(p - s), VG_FF_SCALAR);
+	return true;
+}
+
+static bool lit(struct jp *j, const char *w, size_t n, uint16_t flags)
+{
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0)
+		return false;
+	emit(j, flags & VG_FF_NULL ? "" : j->p, flags & VG_FF_NULL ? 0 : n,
+	     flags);
+	j->p += n;
+	return true;
+}
+
+static bool value(struct jp *j)
+{
+	const char *s;
+	size_t n;
+
+	ws(j);
+	if (j->p >= j->end)
+		return false;
+	switch (*j->p) {
+	case '{':
+		return object(j);
+	case '[':
+		return array(j);
+	case '"':
+		if (!str(j, &s, &n))
+			return false;
+		emit(j, s, n, 0);
+		return true;
+	case 't':
+		return lit(j, "true", 4, VG_FF_SCALAR);
+	case 'f':
+		return lit(j, "false", 5, VG_FF_SCALAR);
+	case 'n':
+		return lit(j, "null", 4, VG_FF_NULL);
+	default:
+		return number(j);
+	}
+}
+
+/* Keys of nginx's and Apache's JSON log formats, and their W3C names. */
+static const struct {
+	const char *key;
+	uint16_t id, id2;
+} aliases[] = {
+	{"remote_addr", VG_N_C_IP, VG_N_SOURCE_IP},
+	{"client_ip", VG_N_C_IP, VG_N_SOURCE_IP},
+	{"remote_user", VG_N_CS_USERNAME, 0},
+	{"request_method", VG_N_CS_METHOD, 0},
+	{"method", VG_N_CS_METHOD, 0},
+	{"request_uri", VG_N_CS_URI, 0},
+	{"uri", VG_N_CS_URI_STEM, 0},
+	{"args", VG_N_CS_URI_QUERY, 0},
+	{"query_string", VG_N_CS_URI_QUERY, 0},
+	{"server_protocol", VG_N_CS_VERSION, 0},
+	{"status", VG_N_SC_STATUS, 0},
+	{"body_bytes_sent", VG_N_SC_BYTES, 0},
+	{"bytes_sent", VG_N_SC_BYTES, 0},
+	{"http_referer", VG_N_CS_REFERER, 0},
+	{"http_referrer", VG_N_CS_REFERER, 0},
+	{"http_user_agent", VG_N_CS_USER_AGENT, 0},
+	{"user_agent", VG_N_CS_USER_AGENT, 0},
+	{"host", VG_N_CS_HOST, 0},
+	{"server_name", VG_N_CS_HOST, 0},
+	{"request_time", VG_N_TIME_TAKEN, 0},
+	{"request", VG_N_HTTP_REQUEST, 0},
+};
+#define NALIAS (sizeof(aliases) / sizeof(aliases[0]))
+
+static const char *const time_keys[] = {
+	"@timestamp", "timestamp", "time",     "ts",
+	"date",       "datetime",  "time_iso8601", "time_local",
+	"EventTime",  "Event.System.TimeCreated.SystemTime",
+	"Event.System.TimeCreated.#attributes.SystemTime",
+};
+#define NTIME (sizeof(time_keys) / sizeof(time_keys[0]))
+
+static uint16_t alias_ids[NALIAS], time_ids[NTIME];
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void init(void)
+{
+	for (size_t i = 0; i < NALIAS; i++)
+		alias_ids[i] = vg_intern(aliases[i].key, strlen(aliases[i].key));
+	for (size_t i = 0; i < NTIME; i++)
+		time_ids[i] = vg_intern(time_keys[i], strlen(time_keys[i]));
+}
+
+/* Numeric epoch: seconds, milliseconds or nanoseconds by magnitude. */
+static bool epoch(const char *p, size_t n, int64_t *ts)
+{
+	int64_t v = 0, frac = 0, scale = VG_NS;
+	size_t i = 0;
+
+	if (n == 0 || n > 30)
+		return false;
+	while (i < n && vg_isdigit(p[i])) {
+		if (v > INT64_MAX / 10 - 10)
+			return false;
+		v = v * 10 + (p[i++] - '0');
+	}
+	if (i < n && p[i] == '.') {
+		for (i++; i < n && vg_isdigit(p[i]); i++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (p[i] - '0') * scale;
+			}
+	}
+	if (i != n)
+		return false;
+	if (v < 100000000000LL) /* seconds, until the year 5138 */
+		*ts = v * VG_NS + frac;
+	else if (v < 100000000000000LL)
+		*ts = v * 1000000LL;
+	else if (v < 100000000000000000LL)
+		*ts = v * 1000LL;
+	else
+		*ts = v;
+	return true;
+}
+
+static void post(struct vg_decode_ctx *dc, struct vg_batch *b,
+		 struct vg_event *ev)
+{
+	uint32_t n0 = ev->nfields;
+	bool ip = false, status = false;
+
+	for (uint32_t i = 0; i < n0; i++) {
+		const struct vg_field *f = &ev->fields[i];
+
+		for (size_t a = 0; a < NALIAS; a++) {
+			if (f->id != alias_ids[a])
+				continue;
+			vg_event_add(b, ev, aliases[a].id, f->p, f->len, 0);
+			if (aliases[a].id2 && vg_looks_ip(f->p, f->len))
+				vg_event_add(b, ev, aliases[a].id2, f->p, f->len,
+					     0);
+			ip |= aliases[a].id == VG_N_C_IP;
+			status |= aliases[a].id == VG_N_SC_STATUS;
+		}
+		if (ev->ts == VG_TS_NONE) {
+			for (size_t t = 0; t < NTIME; t++) {
+				int64_t ts;
+
+				if (f->id != time_ids[t])
+					continue;
+				if (vg_time_iso8601(&dc->tc, f->p, f->len, &ts) ||
+				    vg_time_clf(f->p, f->len, &ts) ||
+				    vg_time_rfc3164(&dc->tc, f->p, f->len, &ts) ||
+				    epoch(f->p, f->len, &ts))
+					ev->ts = ts;
+			}
+		}
+	}
+	if (ip && status)
+		ev->category = VG_N_LS_WEBSERVER;
+}
+
+bool vg_dec_json(struct vg_decode_ctx *dc, struct vg_batch *b,
+		 struct vg_event *ev, const char *p, size_t n)
+{
+	struct jp j = {.p = p, .end = p + n, .b = b, .ev = ev};
+	uint32_t mark = ev->nfields;
+
+	pthread_once(&once, init);
+	ws(&j);
+	if (j.p >= j.end || *j.p != '{' || !object(&j))
+		goto fail;
+	ws(&j);
+	if (j.p != j.end)
+		goto fail;
+	post(dc, b, ev);
+	ev->decoder = VG_DEC_JSON;
+	return true;
+fail:
+	ev->nfields = mark;
+	return false;
+}

@@ -1,0 +1,214 @@
+/* Template compiler and matcher (see tmpl.h). */
+#include "tmpl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/intern.h"
+#include "../lib/xmalloc.h"
+#include "dec_internal.h"
+
+#define MAXSEG 24
+#define MAXCAP 12
+
+enum { SEG_LIT, SEG_CAP };
+enum { CHK_NONE, CHK_IP, CHK_DIGITS };
+
+struct seg {
+	uint8_t kind, greedy, check;
+	uint16_t id; /* capture name, 0 = skip */
+	const char *lit;
+	uint32_t litlen;
+};
+
+struct tmpl {
+	const struct vg_tmpl_def *def;
+	uint16_t action;
+	uint8_t nseg;
+	struct seg seg[MAXSEG];
+};
+
+struct vg_tmpl_set {
+	size_t n;
+	struct tmpl t[];
+};
+
+static void bad(const char *text, const char *why)
+{
+	fprintf(stderr, "vigie: bad template \"%s\": %s\n", text, why);
+	abort();
+}
+
+static uint8_t check_for(const char *name, size_t n)
+{
+	static const char *const dig[] = {".port", ".pid", ".count", ".id",
+					  "_code"};
+
+	if (n >= 3 && memcmp(name + n - 3, ".ip", 3) == 0)
+		return CHK_IP;
+	for (size_t i = 0; i < sizeof(dig) / sizeof(dig[0]); i++) {
+		size_t l = strlen(dig[i]);
+
+		if (n >= l && memcmp(name + n - l, dig[i], l) == 0)
+			return CHK_DIGITS;
+	}
+	return CHK_NONE;
+}
+
+static void compile_one(struct tmpl *t, const struct vg_tmpl_def *d)
+{
+	const char *p = d->text;
+
+	t->def = d;
+	t->action = vg_intern(d->action, strlen(d->action));
+	t->nseg = 0;
+	while (*p) {
+		struct seg *s;
+
+		if (t->nseg == MAXSEG)
+			bad(d->text, "too many segments");
+		s = &t->seg[t->nseg++];
+		memset(s, 0, sizeof(*s));
+		if (*p == '{') {
+			const char *e = strchr(p, '}');
+			size_t n;
+
+			if (e == NULL)
+				bad(d->text, "unclosed {");
+			n = (size_t)(e - p - 1);
+			s->kind = SEG_CAP;
+			if (n > 0 && p[n] == '+') {
+				s->greedy = 1;
+				n--;
+			}
+			if (n > 0) {
+				s->id = vg_intern(p + 1, n);
+				s->check = check_for(p + 1, n);
+			}
+			if (t->nseg > 1 && t->seg[t->nseg - 2].kind == SEG_CAP)
+				bad(d->text, "two holes in a row");
+			p = e + 1;
+		} else {
+			const char *e = strchr(p, '{');
+
+			if (e == NULL)
+				e = p + strlen(p);
+			s->kind = SEG_LIT;
+			s->lit = p;
+			s->litlen = (uint32_t)(e - p);
+			p = e;
+		}
+	}
+}
+
+struct vg_tmpl_set *vg_tmpl_compile(const struct vg_tmpl_def *defs, size_t n)
+{
+	struct vg_tmpl_set *s = xcalloc(1, sizeof(*s) + n * sizeof(s->t[0]));
+
+	s->n = n;
+	for (size_t i = 0; i < n; i++)
+		compile_one(&s->t[i], &defs[i]);
+	return s;
+}
+
+static bool check_ok(uint8_t chk, const char *p, size_t n)
+{
+	switch (chk) {
+	case CHK_IP:
+		return vg_looks_ip(p, n);
+	case CHK_DIGITS:
+		if (n == 0 || n > 20)
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if (!vg_isdigit(p[i]))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+struct cap {
+	uint16_t id;
+	const char *p;
+	size_t n;
+};
+
+static bool match_one(const struct tmpl *t, const char *m, size_t n,
+		      struct cap *caps, size_t *ncap)
+{
+	size_t pos = 0, nc = 0;
+
+	for (size_t i = 0; i < t->nseg; i++) {
+		const struct seg *s = &t->seg[i];
+
+		if (s->kind == SEG_LIT) {
+			if (n - pos < s->litlen ||
+			    memcmp(m + pos, s->lit, s->litlen) != 0)
+				return false;
+			pos += s->litlen;
+			continue;
+		}
+		size_t end;
+		if (i + 1 == t->nseg) {
+			end = n;
+		} else {
+			const struct seg *l = &t->seg[i + 1];
+			size_t off = s->greedy
+					     ? vg_rfind(m + pos, n - pos, l->lit,
+							l->litlen)
+					     : vg_find(m + pos, n - pos, l->lit,
+						       l->litlen);
+			if (off == (size_t)-1)
+				return false;
+			end = pos + off;
+		}
+		if (!check_ok(s->check, m + pos, end - pos))
+			return false;
+		if (s->id != 0 && nc < MAXCAP) {
+			caps[nc].id = s->id;
+			caps[nc].p = m + pos;
+			caps[nc].n = end - pos;
+			nc++;
+		}
+		pos = end;
+	}
+	*ncap = nc;
+	return pos == n;
+}
+
+const struct vg_tmpl_def *vg_tmpl_match(const struct vg_tmpl_set *s,
+					struct vg_batch *b,
+					struct vg_event *ev, const char *msg,
+					size_t n)
+{
+	struct cap caps[MAXCAP];
+	size_t nc;
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct tmpl *t = &s->t[i];
+		const struct seg *s0 = &t->seg[0];
+
+		/* Cheap first-byte test before the full walk. */
+		if (s0->kind == SEG_LIT && (n == 0 || msg[0] != s0->lit[0]))
+			continue;
+		if (!match_one(t, msg, n, caps, &nc))
+			continue;
+		for (size_t k = 0; k < nc; k++)
+			vg_event_add(b, ev, caps[k].id, caps[k].p, caps[k].n, 0);
+		size_t al;
+		const char *as = vg_intern_str(t->action, &al);
+		vg_event_add(b, ev, VG_N_EVENT_ACTION, as, al, 0);
+		if (t->def->outcome == VG_OUT_SUCCESS)
+			vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
+					  VG_N_V_SUCCESS);
+		else if (t->def->outcome == VG_OUT_FAILURE)
+			vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
+					  VG_N_V_FAILURE);
+		if (t->def->flags & VG_TF_INVALID_USER)
+			vg_event_add_name(b, ev, VG_N_USER_INVALID, VG_N_V_TRUE);
+		return t->def;
+	}
+	return NULL;
+}

@@ -1,0 +1,80 @@
+/* Helpers shared by the decoders (see dec_internal.h). */
+#include <arpa/inet.h>
+
+#include "../lib/intern.h"
+#include "dec_internal.h"
+
+bool vg_looks_ip(const char *p, size_t n)
+{
+	char tmp[64];
+	unsigned char addr[16];
+	size_t k = n;
+
+	if (n == 0 || n >= sizeof(tmp))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '%') { /* fe80::1%eth0 */
+			k = i;
+			break;
+		}
+	memcpy(tmp, p, k);
+	tmp[k] = '\0';
+	if (memchr(tmp, ':', k) != NULL)
+		return inet_pton(AF_INET6, tmp, addr) == 1;
+	return k <= 15 && inet_pton(AF_INET, tmp, addr) == 1;
+}
+
+size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
+{
+	const char *p;
+
+	if (nn == 0)
+		return 0;
+	p = memmem(hay, n, needle, nn);
+	return p ? (size_t)(p - hay) : (size_t)-1;
+}
+
+size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
+{
+	if (nn == 0)
+		return n;
+	if (nn > n)
+		return (size_t)-1;
+	for (size_t i = n - nn + 1; i-- > 0;)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, nn) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+void vg_add_kv_words(struct vg_batch *b, struct vg_event *ev, const char *p,
+		     size_t n, const struct vg_kvmap *map)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t ks, ke, vs, ve;
+
+		while (i < n && p[i] == ' ')
+			i++;
+		ks = i;
+		while (i < n && p[i] != '=' && p[i] != ' ')
+			i++;
+		ke = i;
+		if (i >= n || p[i] != '=')
+			continue;
+		vs = ++i;
+		while (i < n && p[i] != ' ')
+			i++;
+		ve = i;
+		for (const struct vg_kvmap *m = map; m->key != NULL; m++) {
+			size_t kl = strlen(m->key);
+
+			if (kl == ke - ks && memcmp(m->key, p + ks, kl) == 0) {
+				if (ve > vs)
+					vg_event_add(b, ev, m->id, p + vs,
+						     ve - vs, 0);
+				break;
+			}
+		}
+	}
+}

@@ -1,0 +1,44 @@
+/* Growable byte buffer with a hard size bound set at creation. Appending
+ * past the bound fails with VG_E_TOOBIG and leaves the buffer unchanged. */
+#ifndef VG_BUF_H
+#define VG_BUF_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+struct vg_buf {
+	char *p;
+	size_t len, cap, limit;
+};
+
+/* Prepares an empty buffer that never grows past limit bytes. */
+void vg_buf_init(struct vg_buf *b, size_t limit);
+void vg_buf_free(struct vg_buf *b);
+static inline void vg_buf_reset(struct vg_buf *b) { b->len = 0; }
+
+/* Makes room for n more bytes. Returns 0 or VG_E_TOOBIG. */
+int vg_buf_reserve(struct vg_buf *b, size_t n);
+
+/* Append; each returns 0 or VG_E_TOOBIG. */
+int vg_buf_put(struct vg_buf *b, const void *p, size_t n);
+int vg_buf_puts(struct vg_buf *b, const char *s);
+int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static inline int vg_buf_putc(struct vg_buf *b, char c)
+{
+	if (b->len < b->cap) {
+		b->p[b->len++] = c;
+		return 0;
+	}
+	return vg_buf_put(b, &c, 1);
+}
+
+/* Returns a NUL-terminated view of the contents (the NUL is not counted
+ * in len), or NULL when the bound leaves no room for it. */
+const char *vg_buf_cstr(struct vg_buf *b);
+
+/* Writes the whole buffer to fd and empties it. Returns 0 or VG_E_IO. */
+int vg_buf_flush(struct vg_buf *b, int fd);
+
+#endif

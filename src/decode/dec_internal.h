@@ -31,6 +31,8 @@ bool vg_dec_syslog(struct vg_decode_ctx *, struct vg_batch *,
 		   struct vg_event *, const char *, size_t);
 bool vg_dec_web_access(struct vg_decode_ctx *, struct vg_batch *,
 		       struct vg_event *, const char *, size_t);
+bool vg_dec_web_bracketed(struct vg_decode_ctx *, struct vg_batch *,
+			  struct vg_event *, const char *, size_t);
 bool vg_dec_nginx_error(struct vg_decode_ctx *, struct vg_batch *,
 			struct vg_event *, const char *, size_t);
 bool vg_dec_apache_error(struct vg_decode_ctx *, struct vg_batch *,

@@ -194,6 +194,7 @@ static bool envelope(struct vg_decode_ctx *dc, struct vg_batch *b,
 		return try(vg_dec_syslog, dc, b, ev, p, n);
 	case VG_FMT_WEB:
 		return try(vg_dec_web_access, dc, b, ev, p, n) ||
+		       try(vg_dec_web_bracketed, dc, b, ev, p, n) ||
 		       try(vg_dec_nginx_error, dc, b, ev, p, n) ||
 		       try(vg_dec_apache_error, dc, b, ev, p, n);
 	case VG_FMT_JSON:
@@ -209,7 +210,8 @@ static bool envelope(struct vg_decode_ctx *dc, struct vg_batch *b,
 	    try(vg_dec_syslog, dc, b, ev, p, n))
 		return true;
 	if (c == '[')
-		return try(vg_dec_apache_error, dc, b, ev, p, n);
+		return try(vg_dec_web_bracketed, dc, b, ev, p, n) ||
+		       try(vg_dec_apache_error, dc, b, ev, p, n);
 	if (vg_isdigit(c) && n > 10) {
 		if (p[4] == '-' && try(vg_dec_syslog, dc, b, ev, p, n))
 			return true;

@@ -135,12 +135,28 @@ struct cap {
 	size_t n;
 };
 
-static bool match_one(const struct tmpl *t, const char *m, size_t n,
-		      struct cap *caps, size_t *ncap)
-{
-	size_t pos = 0, nc = 0;
+/* Backtracking budget per template and message: holes try the places
+ * where the next literal occurs (first to last, or last to first for
+ * {name+}) until the rest matches; a hostile line full of such literals
+ * cannot make this quadratic beyond the budget. */
+#define BUDGET 64
 
-	for (size_t i = 0; i < t->nseg; i++) {
+struct mstate {
+	const struct tmpl *t;
+	const char *m;
+	size_t n;
+	struct cap *caps;
+	size_t nc;
+	int budget;
+};
+
+static bool match_from(struct mstate *st, size_t i, size_t pos)
+{
+	const struct tmpl *t = st->t;
+	const char *m = st->m;
+	size_t n = st->n;
+
+	for (; i < t->nseg; i++) {
 		const struct seg *s = &t->seg[i];
 
 		if (s->kind == SEG_LIT) {
@@ -150,32 +166,63 @@ static bool match_one(const struct tmpl *t, const char *m, size_t n,
 			pos += s->litlen;
 			continue;
 		}
-		size_t end;
+		size_t nc0 = st->nc;
 		if (i + 1 == t->nseg) {
-			end = n;
-		} else {
-			const struct seg *l = &t->seg[i + 1];
-			size_t off = s->greedy
-					     ? vg_rfind(m + pos, n - pos, l->lit,
-							l->litlen)
-					     : vg_find(m + pos, n - pos, l->lit,
-						       l->litlen);
+			if (!check_ok(s->check, m + pos, n - pos))
+				return false;
+			if (s->id != 0 && st->nc < MAXCAP)
+				st->caps[st->nc++] =
+					(struct cap){s->id, m + pos, n - pos};
+			return true;
+		}
+		const struct seg *l = &t->seg[i + 1];
+		size_t lo = pos, hi = n; /* candidate ends in [lo, hi) */
+		for (;;) {
+			size_t off;
+
+			if (--st->budget < 0)
+				return false;
+			off = s->greedy ? vg_rfind(m + lo, hi - lo, l->lit,
+						   l->litlen)
+					: vg_find(m + lo, hi - lo, l->lit,
+						  l->litlen);
 			if (off == (size_t)-1)
 				return false;
-			end = pos + off;
+			size_t end = lo + off;
+			st->nc = nc0;
+			if (check_ok(s->check, m + pos, end - pos)) {
+				if (s->id != 0 && st->nc < MAXCAP)
+					st->caps[st->nc++] = (struct cap){
+						s->id, m + pos, end - pos};
+				if (match_from(st, i + 1, end))
+					return true;
+			}
+			/* Try the next place of the literal. */
+			if (s->greedy) {
+				if (off == 0 || end == pos)
+					return false;
+				hi = end + l->litlen - 1;
+				if (hi <= lo)
+					return false;
+			} else {
+				lo = end + 1;
+				if (lo > n)
+					return false;
+			}
 		}
-		if (!check_ok(s->check, m + pos, end - pos))
-			return false;
-		if (s->id != 0 && nc < MAXCAP) {
-			caps[nc].id = s->id;
-			caps[nc].p = m + pos;
-			caps[nc].n = end - pos;
-			nc++;
-		}
-		pos = end;
 	}
-	*ncap = nc;
 	return pos == n;
+}
+
+static bool match_one(const struct tmpl *t, const char *m, size_t n,
+		      struct cap *caps, size_t *ncap)
+{
+	struct mstate st = {t, m, n, caps, 0, BUDGET};
+
+	if (!match_from(&st, 0, 0))
+		return false;
+	*ncap = st.nc;
+	return true;
 }
 
 const struct vg_tmpl_def *vg_tmpl_match(const struct vg_tmpl_set *s,

@@ -359,3 +359,131 @@ bool vg_dec_apache_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 	ev->decoder = VG_DEC_APACHE_ERROR;
 	return true;
 }
+
+/* Nginx Proxy Manager and NPMplus put the stamp first:
+ *   [time] fqdn client reqtime "request" status body bytes referer agent…
+ *   [time] [cache upstream] status - VERB scheme host "uri" [Client ip]
+ *     [Length n] [Gzip r] [Sent-to x] "agent" "referer"              */
+bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
+			  struct vg_event *ev, const char *p, size_t n)
+{
+	size_t i, k, w, used, len, c;
+	int64_t ts;
+	uint32_t mark = ev->nfields;
+
+	(void)dc;
+	if (n < 30 || p[0] != '[')
+		return false;
+	k = vg_time_clf(p + 1, n - 1, &ts);
+	if (k == 0 || 1 + k + 1 >= n || p[1 + k] != ']' || p[2 + k] != ' ')
+		return false;
+	ev->ts = ts;
+	i = k + 3;
+	c = vg_find(p + i, n - i, "\" [Client ", 10);
+	if (c != (size_t)-1) {
+		/* Nginx Proxy Manager */
+		size_t dash = vg_find(p + i, n - i, " - ", 3), s;
+		if (dash == (size_t)-1 || dash > c)
+			goto fail;
+		s = i + dash;
+		while (s > i && p[s - 1] != ' ')
+			s--;
+		if (i + dash - s != 3 || !all_digits(p + s, 3))
+			goto fail;
+		vg_event_add(b, ev, VG_N_SC_STATUS, p + s, 3, 0);
+		vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
+				  p[s] >= '4' ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
+		i += dash + 3;
+		w = word(p + i, n - i); /* verb */
+		vg_event_add(b, ev, VG_N_CS_METHOD, p + i, w, 0);
+		i += w + 1;
+		w = word(p + i, n - i); /* scheme */
+		i += w + 1;
+		w = word(p + i, n - i); /* host */
+		vg_event_add(b, ev, VG_N_CS_HOST, p + i, w, 0);
+		i += w + 1;
+		len = quoted(p + i, n - i, &used);
+		if (used == 0)
+			goto fail;
+		vg_event_add(b, ev, VG_N_CS_URI, p + i + 1, len, 0);
+		size_t q = vg_find(p + i + 1, len, "?", 1);
+		vg_event_add(b, ev, VG_N_CS_URI_STEM, p + i + 1,
+			     q == (size_t)-1 ? len : q, 0);
+		if (q != (size_t)-1)
+			vg_event_add(b, ev, VG_N_CS_URI_QUERY, p + i + 2 + q,
+				     len - q - 1, 0);
+		i += used;
+		if (!STARTS(p + i, n - i, " [Client "))
+			goto fail;
+		i += 9;
+		w = 0;
+		while (i + w < n && p[i + w] != ']')
+			w++;
+		vg_event_add(b, ev, VG_N_C_IP, p + i, w, 0);
+		if (vg_looks_ip(p + i, w))
+			vg_event_add(b, ev, VG_N_SOURCE_IP, p + i, w, 0);
+		i += w;
+		size_t ua = vg_find(p + i, n - i, " \"", 2);
+		if (ua != (size_t)-1) {
+			i += ua + 1;
+			len = quoted(p + i, n - i, &used);
+			vg_event_add(b, ev, VG_N_CS_USER_AGENT, p + i + 1, len, 0);
+			i += used;
+			if (i + 1 < n && p[i] == ' ' && p[i + 1] == '"') {
+				len = quoted(p + i + 1, n - i - 1, &used);
+				vg_event_add(b, ev, VG_N_CS_REFERER, p + i + 2,
+					     len, 0);
+			}
+		}
+	} else {
+		/* NPMplus */
+		w = word(p + i, n - i);
+		vg_event_add(b, ev, VG_N_CS_HOST, p + i, w, 0);
+		i += w + 1;
+		w = word(p + i, n - i);
+		if (i >= n || !vg_looks_ip(p + i, w))
+			goto fail;
+		vg_event_add(b, ev, VG_N_C_IP, p + i, w, 0);
+		vg_event_add(b, ev, VG_N_SOURCE_IP, p + i, w, 0);
+		i += w + 1;
+		w = word(p + i, n - i);
+		vg_event_add(b, ev, VG_N_TIME_TAKEN, p + i, w, 0);
+		i += w + 1;
+		len = quoted(p + i, n - i, &used);
+		if (used == 0)
+			goto fail;
+		request(b, ev, p + i + 1, len);
+		i += used + 1;
+		w = word(p + i, n - i);
+		if (w != 3 || !all_digits(p + i, 3))
+			goto fail;
+		vg_event_add(b, ev, VG_N_SC_STATUS, p + i, 3, 0);
+		vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
+				  p[i] >= '4' ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
+		i += w + 1;
+		w = word(p + i, n - i); /* body bytes */
+		vg_event_add(b, ev, VG_N_SC_BYTES, p + i, w, 0);
+		i += w + 1;
+		w = word(p + i, n - i); /* bytes sent */
+		i += w + 1;
+		w = word(p + i, n - i);
+		if (i < n) {
+			vg_event_add(b, ev, VG_N_CS_REFERER, p + i, w, 0);
+			i += w + 1;
+		}
+		if (i < n)
+			vg_event_add(b, ev, VG_N_CS_USER_AGENT, p + i, n - i, 0);
+	}
+	if (action_http == 0)
+		action_http = vg_intern("http_request", 12);
+	size_t al;
+	const char *as = vg_intern_str(action_http, &al);
+	vg_event_add(b, ev, VG_N_EVENT_ACTION, as, al, 0);
+	ev->product = VG_N_LS_NGINX;
+	ev->category = VG_N_LS_WEBSERVER;
+	ev->decoder = VG_DEC_WEB_ACCESS;
+	return true;
+fail:
+	ev->nfields = mark;
+	return false;
+}

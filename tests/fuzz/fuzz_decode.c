@@ -130,6 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vg_dec_accounts(batch, ev, p, size);
 #elif defined(FUZZ_WEB_ACCESS)
 	vg_dec_web_access(&dc, batch, ev, p, size);
+#elif defined(FUZZ_WEB_BRACKETED)
+	vg_dec_web_bracketed(&dc, batch, ev, p, size);
 #elif defined(FUZZ_NGINX_ERROR)
 	vg_dec_nginx_error(&dc, batch, ev, p, size);
 #elif defined(FUZZ_APACHE_ERROR)

@@ -55,6 +55,10 @@ static inline bool vg_starts(const char *p, size_t n, const char *lit,
 
 /* Is p[0..n) an IPv4 or IPv6 address (text form, optional %zone)? */
 bool vg_looks_ip(const char *p, size_t n);
+/* Adds an address field, IPv4-mapped IPv6 (::ffff:a.b.c.d) shortened to
+ * IPv4 so that one attacker is one value. */
+void vg_add_ip(struct vg_batch *b, struct vg_event *ev, uint16_t id,
+	       const char *p, size_t n);
 /* Finds needle in hay; returns the offset or (size_t)-1. */
 size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn);
 size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn);

@@ -108,11 +108,10 @@ bool vg_dec_pam_body(struct vg_batch *b, struct vg_event *ev, const char *m,
 		/* rhost is an address or a name: expose it as either. */
 		rh = vg_event_get(ev, VG_N_PAM_RHOST);
 		if (rh != NULL)
-			vg_event_add(b, ev,
-				     vg_looks_ip(rh->p, rh->len)
-					     ? VG_N_SOURCE_IP
-					     : VG_N_SOURCE_DOMAIN,
-				     rh->p, rh->len, 0);
+			vg_add_ip(b, ev,
+				  vg_looks_ip(rh->p, rh->len) ? VG_N_SOURCE_IP
+							      : VG_N_SOURCE_DOMAIN,
+				  rh->p, rh->len);
 	}
 	return true;
 }

@@ -220,16 +220,21 @@ static const struct vg_tmpl_def defs[] = {
 	{"Invalid user {user.name}", "ssh_invalid_user", F, INV},
 	{"Disconnected from {source.ip}", "ssh_disconnected", N, 0},
 	{"Exiting on signal {}", "ssh_server_stop", N, 0},
-	{"error: {event.reason}", "ssh_error", N, 0},
 	{"Disconnected from {event.reason}", "ssh_disconnected", N, 0},
 };
 
-static struct vg_tmpl_set *set;
+/* What is left of an "error:"/"fatal:" line no template knows. */
+static const struct vg_tmpl_def err_defs[] = {
+	{"{event.reason}", "ssh_error", N, 0},
+};
+
+static struct vg_tmpl_set *set, *err_set;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init(void)
 {
 	set = vg_tmpl_compile(defs, sizeof(defs) / sizeof(defs[0]));
+	err_set = vg_tmpl_compile(err_defs, 1);
 }
 
 /* Strips a known prefix into log.level. */
@@ -281,8 +286,11 @@ bool vg_dec_sshd(struct vg_batch *b, struct vg_event *ev, const char *m,
 		return true;
 	if (vg_tmpl_match(set, b, ev, m, n) != NULL)
 		return true;
+	uint32_t before = ev->nfields;
 	peel_level(b, ev, &m, &n);
-	if (vg_tmpl_match(set, b, ev, m, n) != NULL)
+	if (ev->nfields != before &&
+	    (vg_tmpl_match(set, b, ev, m, n) != NULL ||
+	     vg_tmpl_match(err_set, b, ev, m, n) != NULL))
 		return true;
 	ev->nfields = mark;
 	return false;

@@ -133,6 +133,7 @@ struct cap {
 	uint16_t id;
 	const char *p;
 	size_t n;
+	bool ip;
 };
 
 /* Backtracking budget per template and message: holes try the places
@@ -172,7 +173,8 @@ static bool match_from(struct mstate *st, size_t i, size_t pos)
 				return false;
 			if (s->id != 0 && st->nc < MAXCAP)
 				st->caps[st->nc++] =
-					(struct cap){s->id, m + pos, n - pos};
+					(struct cap){s->id, m + pos, n - pos,
+						     s->check == CHK_IP};
 			return true;
 		}
 		const struct seg *l = &t->seg[i + 1];
@@ -193,7 +195,8 @@ static bool match_from(struct mstate *st, size_t i, size_t pos)
 			if (check_ok(s->check, m + pos, end - pos)) {
 				if (s->id != 0 && st->nc < MAXCAP)
 					st->caps[st->nc++] = (struct cap){
-						s->id, m + pos, end - pos};
+						s->id, m + pos, end - pos,
+						s->check == CHK_IP};
 				if (match_from(st, i + 1, end))
 					return true;
 			}
@@ -242,8 +245,13 @@ const struct vg_tmpl_def *vg_tmpl_match(const struct vg_tmpl_set *s,
 			continue;
 		if (!match_one(t, msg, n, caps, &nc))
 			continue;
-		for (size_t k = 0; k < nc; k++)
-			vg_event_add(b, ev, caps[k].id, caps[k].p, caps[k].n, 0);
+		for (size_t k = 0; k < nc; k++) {
+			if (caps[k].ip)
+				vg_add_ip(b, ev, caps[k].id, caps[k].p, caps[k].n);
+			else
+				vg_event_add(b, ev, caps[k].id, caps[k].p,
+					     caps[k].n, 0);
+		}
 		size_t al;
 		const char *as = vg_intern_str(t->action, &al);
 		vg_event_add(b, ev, VG_N_EVENT_ACTION, as, al, 0);

@@ -1,5 +1,6 @@
 /* Helpers shared by the decoders (see dec_internal.h). */
 #include <arpa/inet.h>
+#include <strings.h>
 
 #include "../lib/intern.h"
 #include "dec_internal.h"
@@ -22,6 +23,17 @@ bool vg_looks_ip(const char *p, size_t n)
 	if (memchr(tmp, ':', k) != NULL)
 		return inet_pton(AF_INET6, tmp, addr) == 1;
 	return k <= 15 && inet_pton(AF_INET, tmp, addr) == 1;
+}
+
+void vg_add_ip(struct vg_batch *b, struct vg_event *ev, uint16_t id,
+	       const char *p, size_t n)
+{
+	if (n > 7 && strncasecmp(p, "::ffff:", 7) == 0 &&
+	    memchr(p + 7, ':', n - 7) == NULL && vg_looks_ip(p + 7, n - 7)) {
+		p += 7;
+		n -= 7;
+	}
+	vg_event_add(b, ev, id, p, n, 0);
 }
 
 size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)

@@ -135,7 +135,7 @@ bool vg_dec_web_access(struct vg_decode_ctx *dc, struct vg_batch *b,
 	ipw = tok[0][1];
 	vg_event_add(b, ev, VG_N_C_IP, ip, ipw, 0);
 	if (vg_looks_ip(ip, ipw))
-		vg_event_add(b, ev, VG_N_SOURCE_IP, ip, ipw, 0);
+		vg_add_ip(b, ev, VG_N_SOURCE_IP, ip, ipw);
 	if (ntok == 3) {
 		const char *u = p + tok[2][0];
 		size_t un = tok[2][1];
@@ -211,7 +211,7 @@ static void nginx_ctx(struct vg_batch *b, struct vg_event *ev, const char *p,
 		w++;
 	vg_event_add(b, ev, VG_N_C_IP, c, w, 0);
 	if (vg_looks_ip(c, w))
-		vg_event_add(b, ev, VG_N_SOURCE_IP, c, w, 0);
+		vg_add_ip(b, ev, VG_N_SOURCE_IP, c, w);
 	size_t r = vg_find(c, cn, ", request: \"", 12);
 	if (r != (size_t)-1) {
 		size_t used, len = quoted(c + r + 11, cn - r - 11, &used);
@@ -304,7 +304,7 @@ bool vg_dec_apache_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 			}
 			vg_event_add(b, ev, VG_N_C_IP, c, cn, 0);
 			if (vg_looks_ip(c, cn))
-				vg_event_add(b, ev, VG_N_SOURCE_IP, c, cn, 0);
+				vg_add_ip(b, ev, VG_N_SOURCE_IP, c, cn);
 		} else if (STARTS(p + s, e - s, "pid ")) {
 			size_t d = s + 4;
 			while (d < e && vg_isdigit(p[d]))
@@ -343,8 +343,8 @@ bool vg_dec_apache_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 				}
 				vg_event_add(b, ev, VG_N_C_IP, a, an, 0);
 				if (vg_looks_ip(a, an))
-					vg_event_add(b, ev, VG_N_SOURCE_IP, a,
-						     an, 0);
+					vg_add_ip(b, ev, VG_N_SOURCE_IP, a,
+						     an);
 			}
 		}
 	}
@@ -421,8 +421,16 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 			w++;
 		vg_event_add(b, ev, VG_N_C_IP, p + i, w, 0);
 		if (vg_looks_ip(p + i, w))
-			vg_event_add(b, ev, VG_N_SOURCE_IP, p + i, w, 0);
+			vg_add_ip(b, ev, VG_N_SOURCE_IP, p + i, w);
 		i += w;
+		size_t lb = vg_find(p + i, n - i, "[Length ", 8);
+		if (lb != (size_t)-1) {
+			size_t d = i + lb + 8, e = d;
+			while (e < n && vg_isdigit(p[e]))
+				e++;
+			if (e > d)
+				vg_event_add(b, ev, VG_N_SC_BYTES, p + d, e - d, 0);
+		}
 		size_t ua = vg_find(p + i, n - i, " \"", 2);
 		if (ua != (size_t)-1) {
 			i += ua + 1;
@@ -444,7 +452,7 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 		if (i >= n || !vg_looks_ip(p + i, w))
 			goto fail;
 		vg_event_add(b, ev, VG_N_C_IP, p + i, w, 0);
-		vg_event_add(b, ev, VG_N_SOURCE_IP, p + i, w, 0);
+		vg_add_ip(b, ev, VG_N_SOURCE_IP, p + i, w);
 		i += w + 1;
 		w = word(p + i, n - i);
 		vg_event_add(b, ev, VG_N_TIME_TAKEN, p + i, w, 0);

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian packages vigie needs to build, test and benchmark,
+# skipping those already present. Run as root or with sudo available.
+#   scripts/setup.sh [build|test|bench]
+set -eu
+want="build"
+[ $# -gt 0 ] && want=$1
+pkgs="make gcc meson ninja-build pkg-config python3 zlib1g-dev libcmocka-dev tzdata"
+case "$want" in
+test) pkgs="$pkgs clang libclang-rt-14-dev" ;;
+bench) pkgs="$pkgs fail2ban time" ;;
+esac
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo=sudo
+echo "vigie: installing$missing" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -100,6 +100,13 @@ static ssize_t fill(struct vg_reader *r)
 			       room > (1u << 30) ? (1u << 30) : (unsigned)room);
 		if (k < 0)
 			return -1;
+		if (k == 0) {
+			int e = Z_OK;
+
+			gzerror(r->gz, &e);
+			if (e != Z_OK && e != Z_STREAM_END)
+				return -1; /* truncated or corrupt */
+		}
 		n = k;
 	} else {
 		do

@@ -1,1 +1,112 @@
-int main(void){return 0;}
+/* JSON lines: flattening, escapes, bounds, aliases, stamps. */
+#include "../testutil.h"
+
+static void flatten(void **s)
+{
+	(void)s;
+	const struct vg_event *ev = tu_decode(
+		"{\"a\":{\"b\":{\"c\":\"deep\"}},\"n\":-1.5e3,\"t\":true,\"z\":null,"
+		"\"arr\":[\"x\",{\"k\":\"y\"}],\"e\":{}}");
+	assert_int_equal(ev->decoder, VG_DEC_JSON);
+	assert_field(ev, "a.b.c", "deep");
+	assert_field(ev, "n", "-1.5e3");
+	assert_field(ev, "t", "true");
+	assert_field(ev, "z", "");
+	assert_field(ev, "arr", "x");
+	assert_field(ev, "arr.k", "y");
+	uint16_t z = vg_intern_find("z", 1);
+	assert_true(vg_event_get(ev, z)->flags & VG_FF_NULL);
+}
+
+static void escapes(void **s)
+{
+	(void)s;
+	const struct vg_event *ev = tu_decode(
+		"{\"m\":\"q\\\"b\\\\s\\/ \\u00e9 \\ud83d\\ude00 \\n\"}");
+	assert_field(ev, "m", "q\"b\\s/ é 😀 \n");
+}
+
+static void bad_json(void **s)
+{
+	(void)s;
+	static const char *const bad[] = {
+		"{\"a\":1", "{\"a\":}", "{\"a\" 1}", "{\"a\":\"x}", "{a:1}",
+		"{\"a\":1} trailing", "{\"a\":01}", "{\"a\":\"\\q\"}",
+		"{\"a\":\"\\u12\"}", "{\"a\":\"raw\ttab\"}", "{\"a\":tru}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const struct vg_event *ev = tu_decode(bad[i]);
+		assert_int_equal(ev->decoder, VG_DEC_NONE);
+		assert_true(ev->flags & VG_EV_UNDECODED);
+		assert_field(ev, "message", bad[i]);
+	}
+}
+
+static void depth_bound(void **s)
+{
+	(void)s;
+	char line[512];
+	size_t o = 0;
+
+	for (int i = 0; i < 40; i++)
+		line[o++] = '{', line[o++] = '"', line[o++] = 'a',
+		line[o++] = '"', line[o++] = ':';
+	line[o++] = '1';
+	for (int i = 0; i < 40; i++)
+		line[o++] = '}';
+	line[o] = '\0';
+	const struct vg_event *ev = tu_decode(line);
+	assert_int_equal(ev->decoder, VG_DEC_NONE); /* deeper than 32 */
+}
+
+static void field_bound(void **s)
+{
+	(void)s;
+	static char line[20000];
+	size_t o = 0;
+
+	line[o++] = '{';
+	for (int i = 0; i < 400; i++)
+		o += (size_t)snprintf(line + o, sizeof(line) - o, "%s\"f%d\":%d",
+				      i ? "," : "", i, i);
+	line[o++] = '}';
+	line[o] = '\0';
+	const struct vg_event *ev = tu_decode(line);
+	assert_int_equal(ev->decoder, VG_DEC_JSON);
+	assert_int_equal(ev->nfields, VG_EVENT_MAXFIELDS);
+	assert_true(tu_batch->fields_dropped >= 400 - VG_EVENT_MAXFIELDS);
+}
+
+static void web_json(void **s)
+{
+	(void)s;
+	const struct vg_event *ev = tu_decode(
+		"{\"time_iso8601\":\"2024-02-10T21:23:40+01:00\",\"remote_addr\":"
+		"\"192.0.2.5\",\"request_method\":\"GET\",\"request_uri\":\"/x?y=1\","
+		"\"status\":404,\"http_user_agent\":\"curl/8.0\"}");
+	assert_int_equal(ev->category, VG_N_LS_WEBSERVER);
+	assert_field(ev, "c-ip", "192.0.2.5");
+	assert_field(ev, "source.ip", "192.0.2.5");
+	assert_field(ev, "cs-method", "GET");
+	assert_field(ev, "cs-uri", "/x?y=1");
+	assert_field(ev, "sc-status", "404");
+	assert_field(ev, "cs-user-agent", "curl/8.0");
+	assert_string_equal(tu_ts(ev), "2024-02-10T20:23:40Z");
+	ev = tu_decode("{\"ts\":1700000000.25,\"msg\":\"x\"}");
+	assert_string_equal(tu_ts(ev), "2023-11-14T22:13:20.250Z");
+	ev = tu_decode("{\"Event\":{\"System\":{\"EventID\":4625,\"TimeCreated\":"
+		       "{\"SystemTime\":\"2024-05-01T10:00:00.000Z\"}}}}");
+	assert_field(ev, "Event.System.EventID", "4625");
+	assert_string_equal(tu_ts(ev), "2024-05-01T10:00:00Z");
+}
+
+int main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(flatten), cmocka_unit_test(escapes),
+		cmocka_unit_test(bad_json), cmocka_unit_test(depth_bound),
+		cmocka_unit_test(field_bound), cmocka_unit_test(web_json),
+	};
+	setenv("TZ", "UTC", 1);
+	return cmocka_run_group_tests(t, NULL, NULL);
+}

@@ -111,6 +111,8 @@ enum vg_decoder vg_decode_program(struct vg_batch *b, struct vg_event *ev,
 	uint32_t mark = ev->nfields;
 	size_t base = pn;
 
+	if (pn == 0)
+		return VG_DEC_NONE;
 	/* "sshd(pam_unix)" in older logs: the program is before "(". */
 	const char *paren = memchr(prog, '(', pn);
 	if (paren != NULL)
@@ -118,7 +120,8 @@ enum vg_decoder vg_decode_program(struct vg_batch *b, struct vg_event *ev,
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		const struct prog *pr = &progs[i];
 
-		if (strlen(pr->name) != base || memcmp(pr->name, prog, base) != 0)
+		if (pr->name[0] != prog[0] || strlen(pr->name) != base ||
+		    memcmp(pr->name, prog, base) != 0)
 			continue;
 		ev->service = pr->service;
 		if (paren != NULL && pn - base > 5 &&

@@ -29,8 +29,12 @@ struct tmpl {
 	struct seg seg[MAXSEG];
 };
 
+/* Templates by the first byte of their first literal (those opening
+ * with a hole are in every list), each list in definition order. */
 struct vg_tmpl_set {
 	size_t n;
+	uint16_t *by_byte[256];
+	uint16_t nby[256];
 	struct tmpl t[];
 };
 
@@ -109,6 +113,14 @@ struct vg_tmpl_set *vg_tmpl_compile(const struct vg_tmpl_def *defs, size_t n)
 	s->n = n;
 	for (size_t i = 0; i < n; i++)
 		compile_one(&s->t[i], &defs[i]);
+	for (unsigned c = 0; c < 256; c++) {
+		s->by_byte[c] = xcalloc(n ? n : 1, sizeof(uint16_t));
+		for (size_t i = 0; i < n; i++) {
+			const struct seg *s0 = &s->t[i].seg[0];
+			if (s0->kind != SEG_LIT || (unsigned char)s0->lit[0] == c)
+				s->by_byte[c][s->nby[c]++] = (uint16_t)i;
+		}
+	}
 	return s;
 }
 
@@ -236,21 +248,19 @@ const struct vg_tmpl_def *vg_tmpl_match(const struct vg_tmpl_set *s,
 	struct cap caps[MAXCAP];
 	size_t nc;
 
-	for (size_t i = 0; i < s->n; i++) {
-		const struct tmpl *t = &s->t[i];
-		const struct seg *s0 = &t->seg[0];
+	unsigned c = n ? (unsigned char)msg[0] : 0;
 
-		/* Cheap first-byte test before the full walk. */
-		if (s0->kind == SEG_LIT && (n == 0 || msg[0] != s0->lit[0]))
-			continue;
+	for (size_t k = 0; k < s->nby[c]; k++) {
+		const struct tmpl *t = &s->t[s->by_byte[c][k]];
+
 		if (!match_one(t, msg, n, caps, &nc))
 			continue;
-		for (size_t k = 0; k < nc; k++) {
-			if (caps[k].ip)
-				vg_add_ip(b, ev, caps[k].id, caps[k].p, caps[k].n);
+		for (size_t j = 0; j < nc; j++) {
+			if (caps[j].ip)
+				vg_add_ip(b, ev, caps[j].id, caps[j].p, caps[j].n);
 			else
-				vg_event_add(b, ev, caps[k].id, caps[k].p,
-					     caps[k].n, 0);
+				vg_event_add(b, ev, caps[j].id, caps[j].p,
+					     caps[j].n, 0);
 		}
 		size_t al;
 		const char *as = vg_intern_str(t->action, &al);

@@ -5,6 +5,30 @@
 #include "../lib/intern.h"
 #include "dec_internal.h"
 
+/* Dotted quad, each part 0-255: the common case, without inet_pton. */
+static bool ipv4(const char *p, size_t n)
+{
+	unsigned part = 0, digits = 0, dots = 0;
+
+	if (n < 7 || n > 15)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+
+		if (c >= '0' && c <= '9') {
+			part = part * 10 + (unsigned)(c - '0');
+			if (++digits > 3 || part > 255)
+				return false;
+		} else if (c == '.' && digits > 0 && dots < 3) {
+			dots++;
+			digits = part = 0;
+		} else {
+			return false;
+		}
+	}
+	return dots == 3 && digits > 0;
+}
+
 bool vg_looks_ip(const char *p, size_t n)
 {
 	char tmp[64];
@@ -13,6 +37,8 @@ bool vg_looks_ip(const char *p, size_t n)
 
 	if (n == 0 || n >= sizeof(tmp))
 		return false;
+	if (p[0] != ':' && memchr(p, ':', n) == NULL)
+		return ipv4(p, n);
 	for (size_t i = 0; i < n; i++)
 		if (p[i] == '%') { /* fe80::1%eth0 */
 			k = i;
@@ -22,13 +48,13 @@ bool vg_looks_ip(const char *p, size_t n)
 	tmp[k] = '\0';
 	if (memchr(tmp, ':', k) != NULL)
 		return inet_pton(AF_INET6, tmp, addr) == 1;
-	return k <= 15 && inet_pton(AF_INET, tmp, addr) == 1;
+	return ipv4(tmp, k);
 }
 
 void vg_add_ip(struct vg_batch *b, struct vg_event *ev, uint16_t id,
 	       const char *p, size_t n)
 {
-	if (n > 7 && strncasecmp(p, "::ffff:", 7) == 0 &&
+	if (n > 7 && p[0] == ':' && strncasecmp(p, "::ffff:", 7) == 0 &&
 	    memchr(p + 7, ':', n - 7) == NULL && vg_looks_ip(p + 7, n - 7)) {
 		p += 7;
 		n -= 7;
@@ -38,12 +64,19 @@ void vg_add_ip(struct vg_batch *b, struct vg_event *ev, uint16_t id,
 
 size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
 {
-	const char *p;
+	const char *p = hay, *end = hay + n;
 
 	if (nn == 0)
 		return 0;
-	p = memmem(hay, n, needle, nn);
-	return p ? (size_t)(p - hay) : (size_t)-1;
+	/* The needles are short literals and the hay a log line: memchr on
+	 * the first byte beats memmem's set-up. */
+	while (nn <= (size_t)(end - p) &&
+	       (p = memchr(p, needle[0], (size_t)(end - p) - nn + 1)) != NULL) {
+		if (memcmp(p + 1, needle + 1, nn - 1) == 0)
+			return (size_t)(p - hay);
+		p++;
+	}
+	return (size_t)-1;
 }
 
 size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)

@@ -50,7 +50,14 @@ void vg_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 
 void vg_timectx_init(struct vg_timectx *tc, int64_t ref)
 {
+	int64_t y;
+	unsigned m, d;
+
 	tc->ref = ref;
+	tc->ref_local = ref + vg_tz_offset_at(ref);
+	vg_civil_from_days(tc->ref_local / 86400 - (tc->ref_local % 86400 < 0),
+			   &y, &m, &d);
+	tc->ref_year = y;
 	for (size_t i = 0; i < VG_TZ_CACHE; i++)
 		tc->cache[i].hour = INT64_MIN;
 }
@@ -198,12 +205,8 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 	if (day < 1 || day > 31)
 		return 0;
 	if (year < 0) {
-		int64_t y;
-		unsigned rm, rd;
-		int64_t refl = tc->ref + vg_tz_offset_at(tc->ref);
+		int64_t y = tc->ref_year, refl = tc->ref_local;
 
-		vg_civil_from_days(refl / 86400 - (refl % 86400 < 0), &y, &rm,
-				   &rd);
 		if (mon == 2 && day == 29)
 			while (!vg_is_leap(y))
 				y--;

@@ -24,6 +24,8 @@ unsigned vg_days_in_month(int64_t y, unsigned m);
 struct vg_timectx {
 	int64_t ref;      /* UTC seconds: a stamp is never later than this
 			   * plus one day (file mtime, or now for streams) */
+	int64_t ref_local; /* ref as local wall-clock seconds */
+	int64_t ref_year;  /* its local year */
 	struct {
 		int64_t hour; /* local hour number, or INT64_MIN if empty */
 		int32_t off;  /* seconds east of UTC */

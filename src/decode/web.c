@@ -2,8 +2,11 @@
  * vhost_combined forms shared by nginx and Apache (a vhost and port may
  * lead, extra quoted fields may follow), nginx error lines and Apache
  * error lines. Fields take the W3C names of Sigma's webserver taxonomy. */
+#include <pthread.h>
+
 #include "../lib/intern.h"
 #include "dec_internal.h"
+#include "tmpl.h"
 
 static size_t word(const char *p, size_t n)
 {
@@ -30,9 +33,11 @@ static size_t quoted(const char *p, size_t n, size_t *used)
 			i += 2;
 			continue;
 		}
-		/* A quote ends the field only when a space or the end
-		 * follows: request lines sometimes hold raw quotes. */
-		if (p[i] == '"' && (i + 1 == n || p[i + 1] == ' '))
+		/* A quote ends the field only when a space, a comma (nginx
+		 * error context) or the end follows: request lines
+		 * sometimes hold raw quotes. */
+		if (p[i] == '"' && (i + 1 == n || p[i + 1] == ' ' ||
+				    p[i + 1] == ','))
 			break;
 		i++;
 	}
@@ -197,6 +202,29 @@ fail:
 	return false;
 }
 
+/* Apache's basic-auth failures name the user and the path. */
+static const struct vg_tmpl_def apache_auth_defs[] = {
+	{"AH01618: user {user.name+} not found: {cs-uri}", "http_auth_failed",
+	 VG_OUT_FAILURE, VG_TF_INVALID_USER},
+	{"AH01617: user {user.name+}: authentication failure for \"{cs-uri+}\": "
+	 "{event.reason}",
+	 "http_auth_failed", VG_OUT_FAILURE, 0},
+	{"user {user.name+} not found: {cs-uri}", "http_auth_failed",
+	 VG_OUT_FAILURE, VG_TF_INVALID_USER},
+	{"user {user.name+}: authentication failure for \"{cs-uri+}\": "
+	 "{event.reason}",
+	 "http_auth_failed", VG_OUT_FAILURE, 0},
+};
+static struct vg_tmpl_set *apache_auth;
+static pthread_once_t apache_once = PTHREAD_ONCE_INIT;
+
+static void apache_init(void)
+{
+	apache_auth = vg_tmpl_compile(apache_auth_defs,
+				      sizeof(apache_auth_defs) /
+					      sizeof(apache_auth_defs[0]));
+}
+
 /* "client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "h"" */
 static void nginx_ctx(struct vg_batch *b, struct vg_event *ev, const char *p,
 		      size_t n)
@@ -354,6 +382,8 @@ bool vg_dec_apache_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 	    all_digits(p + i + ah + 2, 5) && p[i + ah + 7] == ':')
 		vg_event_add(b, ev, VG_N_ERROR_CODE, p + i + ah, 7, 0);
 	vg_event_add(b, ev, VG_N_MESSAGE, p + i, n - i, 0);
+	pthread_once(&apache_once, apache_init);
+	vg_tmpl_match(apache_auth, b, ev, p + i, n - i);
 	ev->product = VG_N_LS_APACHE;
 	ev->category = VG_N_LS_WEBSERVER;
 	ev->decoder = VG_DEC_APACHE_ERROR;

@@ -8,6 +8,12 @@
 #include "dec_internal.h"
 #include "tmpl.h"
 
+/* Index after the separator that follows position i, never past n. */
+static size_t after_sep(size_t i, size_t n)
+{
+	return i < n ? i + 1 : n;
+}
+
 static size_t word(const char *p, size_t n)
 {
 	size_t i = 0;
@@ -426,12 +432,12 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 		i += dash + 3;
 		w = word(p + i, n - i); /* verb */
 		vg_event_add(b, ev, VG_N_CS_METHOD, p + i, w, 0);
-		i += w + 1;
+		i = after_sep(i + w, n);
 		w = word(p + i, n - i); /* scheme */
-		i += w + 1;
+		i = after_sep(i + w, n);
 		w = word(p + i, n - i); /* host */
 		vg_event_add(b, ev, VG_N_CS_HOST, p + i, w, 0);
-		i += w + 1;
+		i = after_sep(i + w, n);
 		len = quoted(p + i, n - i, &used);
 		if (used == 0)
 			goto fail;
@@ -477,37 +483,37 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 		/* NPMplus */
 		w = word(p + i, n - i);
 		vg_event_add(b, ev, VG_N_CS_HOST, p + i, w, 0);
-		i += w + 1;
+		i = after_sep(i + w, n);
 		w = word(p + i, n - i);
 		if (i >= n || !vg_looks_ip(p + i, w))
 			goto fail;
 		vg_event_add(b, ev, VG_N_C_IP, p + i, w, 0);
 		vg_add_ip(b, ev, VG_N_SOURCE_IP, p + i, w);
-		i += w + 1;
+		i = after_sep(i + w, n);
 		w = word(p + i, n - i);
 		vg_event_add(b, ev, VG_N_TIME_TAKEN, p + i, w, 0);
-		i += w + 1;
+		i = after_sep(i + w, n);
 		len = quoted(p + i, n - i, &used);
 		if (used == 0)
 			goto fail;
 		request(b, ev, p + i + 1, len);
-		i += used + 1;
+		i = after_sep(i + used, n);
 		w = word(p + i, n - i);
 		if (w != 3 || !all_digits(p + i, 3))
 			goto fail;
 		vg_event_add(b, ev, VG_N_SC_STATUS, p + i, 3, 0);
 		vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
 				  p[i] >= '4' ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
-		i += w + 1;
+		i = after_sep(i + w, n);
 		w = word(p + i, n - i); /* body bytes */
 		vg_event_add(b, ev, VG_N_SC_BYTES, p + i, w, 0);
-		i += w + 1;
+		i = after_sep(i + w, n);
 		w = word(p + i, n - i); /* bytes sent */
-		i += w + 1;
+		i = after_sep(i + w, n);
 		w = word(p + i, n - i);
 		if (i < n) {
 			vg_event_add(b, ev, VG_N_CS_REFERER, p + i, w, 0);
-			i += w + 1;
+			i = after_sep(i + w, n);
 		}
 		if (i < n)
 			vg_event_add(b, ev, VG_N_CS_USER_AGENT, p + i, n - i, 0);

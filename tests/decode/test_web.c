@@ -87,6 +87,16 @@ static void errors(void **s)
 	assert_field(ev, "source.port", "50229");
 	assert_field(ev, "error.code", "AH01618");
 	assert_field(ev, "message", "AH01618: user sss not found: /");
+	assert_field(ev, "event.action", "http_auth_failed");
+	assert_field(ev, "user.name", "sss");
+	assert_field(ev, "cs-uri", "/");
+	ev = tu_decode("[Sun Mar 03 10:00:00.123456 2024] [auth_basic:error] [pid "
+		       "5:tid 6] [client 192.0.2.3:4444] AH01617: user bob: "
+		       "authentication failure for \"/admin\": Password Mismatch");
+	assert_field(ev, "user.name", "bob");
+	assert_field(ev, "cs-uri", "/admin");
+	assert_field(ev, "event.reason", "Password Mismatch");
+	assert_field(ev, "event.outcome", "failure");
 	ev = tu_decode("[Fri Dec 16 01:46:23 2005] [error] [client 192.0.2.2] "
 		       "Directory index forbidden by rule: /home/test/");
 	assert_field(ev, "source.ip", "192.0.2.2");

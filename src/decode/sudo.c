@@ -15,8 +15,6 @@ static const struct vg_kvmap sudo_kv[] = {
 	{NULL, 0},
 };
 
-static uint16_t action_sudo_command;
-
 bool vg_dec_sudo(struct vg_batch *b, struct vg_event *ev, const char *m,
 		 size_t n)
 {
@@ -63,11 +61,7 @@ bool vg_dec_sudo(struct vg_batch *b, struct vg_event *ev, const char *m,
 		}
 		i += seg + 3;
 	}
-	if (action_sudo_command == 0)
-		action_sudo_command = vg_intern("sudo_command", 12);
-	size_t al;
-	const char *as = vg_intern_str(action_sudo_command, &al);
-	vg_event_add(b, ev, VG_N_EVENT_ACTION, as, al, 0);
+	vg_event_add_name(b, ev, VG_N_EVENT_ACTION, VG_N_A_SUDO_COMMAND);
 	vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
 			  failed ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
 	return true;
@@ -92,7 +86,6 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void init(void)
 {
 	su_set = vg_tmpl_compile(su_defs, sizeof(su_defs) / sizeof(su_defs[0]));
-	action_sudo_command = vg_intern("sudo_command", 12);
 }
 
 bool vg_dec_su(struct vg_batch *b, struct vg_event *ev, const char *m,

@@ -95,8 +95,6 @@ static bool all_digits(const char *p, size_t n)
 	return true;
 }
 
-static uint16_t action_http;
-
 bool vg_dec_web_access(struct vg_decode_ctx *dc, struct vg_batch *b,
 		       struct vg_event *ev, const char *p, size_t n)
 {
@@ -195,11 +193,7 @@ bool vg_dec_web_access(struct vg_decode_ctx *dc, struct vg_batch *b,
 			i += 1 + used;
 		}
 	}
-	if (action_http == 0)
-		action_http = vg_intern("http_request", 12);
-	size_t al;
-	const char *as = vg_intern_str(action_http, &al);
-	vg_event_add(b, ev, VG_N_EVENT_ACTION, as, al, 0);
+	vg_event_add_name(b, ev, VG_N_EVENT_ACTION, VG_N_A_HTTP_REQUEST);
 	ev->category = VG_N_LS_WEBSERVER;
 	ev->decoder = VG_DEC_WEB_ACCESS;
 	return true;
@@ -304,6 +298,23 @@ bool vg_dec_nginx_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 	return true;
 }
 
+/* "1.2.3.4:50229", "1.2.3.4" or a name, from Apache's [client …]. */
+static void apache_client(struct vg_batch *b, struct vg_event *ev,
+			  const char *c, size_t cn)
+{
+	size_t col = vg_rfind(c, cn, ":", 1);
+
+	if (col != (size_t)-1 && all_digits(c + col + 1, cn - col - 1) &&
+	    vg_looks_ip(c, col)) {
+		vg_event_add(b, ev, VG_N_SOURCE_PORT, c + col + 1, cn - col - 1,
+			     0);
+		cn = col;
+	}
+	vg_event_add(b, ev, VG_N_C_IP, c, cn, 0);
+	if (vg_looks_ip(c, cn))
+		vg_add_ip(b, ev, VG_N_SOURCE_IP, c, cn);
+}
+
 bool vg_dec_apache_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 			 struct vg_event *ev, const char *p, size_t n)
 {
@@ -326,19 +337,7 @@ bool vg_dec_apache_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 		if (e >= n)
 			break;
 		if (STARTS(p + s, e - s, "client ")) {
-			const char *c = p + s + 7;
-			size_t cn = e - s - 7, col = vg_rfind(c, cn, ":", 1);
-
-			if (col != (size_t)-1 && all_digits(c + col + 1,
-							    cn - col - 1) &&
-			    vg_looks_ip(c, col)) {
-				vg_event_add(b, ev, VG_N_SOURCE_PORT, c + col + 1,
-					     cn - col - 1, 0);
-				cn = col;
-			}
-			vg_event_add(b, ev, VG_N_C_IP, c, cn, 0);
-			if (vg_looks_ip(c, cn))
-				vg_add_ip(b, ev, VG_N_SOURCE_IP, c, cn);
+			apache_client(b, ev, p + s + 7, e - s - 7);
 		} else if (STARTS(p + s, e - s, "pid ")) {
 			size_t d = s + 4;
 			while (d < e && vg_isdigit(p[d]))
@@ -367,19 +366,8 @@ bool vg_dec_apache_error(struct vg_decode_ctx *dc, struct vg_batch *b,
 		size_t c = vg_find(p + i, n - i, "[client ", 8);
 		if (c != (size_t)-1) {
 			size_t e = vg_find(p + i + c, n - i - c, "]", 1);
-			if (e != (size_t)-1) {
-				const char *a = p + i + c + 8;
-				size_t an = e - 8, col = vg_rfind(a, an, ":", 1);
-				if (col != (size_t)-1 && vg_looks_ip(a, col)) {
-					vg_event_add(b, ev, VG_N_SOURCE_PORT,
-						     a + col + 1, an - col - 1, 0);
-					an = col;
-				}
-				vg_event_add(b, ev, VG_N_C_IP, a, an, 0);
-				if (vg_looks_ip(a, an))
-					vg_add_ip(b, ev, VG_N_SOURCE_IP, a,
-						     an);
-			}
+			if (e != (size_t)-1)
+				apache_client(b, ev, p + i + c + 8, e - 8);
 		}
 	}
 	/* "AH01618: " error code. */
@@ -518,11 +506,7 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 		if (i < n)
 			vg_event_add(b, ev, VG_N_CS_USER_AGENT, p + i, n - i, 0);
 	}
-	if (action_http == 0)
-		action_http = vg_intern("http_request", 12);
-	size_t al;
-	const char *as = vg_intern_str(action_http, &al);
-	vg_event_add(b, ev, VG_N_EVENT_ACTION, as, al, 0);
+	vg_event_add_name(b, ev, VG_N_EVENT_ACTION, VG_N_A_HTTP_REQUEST);
 	ev->product = VG_N_LS_NGINX;
 	ev->category = VG_N_LS_WEBSERVER;
 	ev->decoder = VG_DEC_WEB_ACCESS;

@@ -89,7 +89,9 @@
 	/* constant values decoders emit */                                \
 	X(V_SUCCESS, "success")                                            \
 	X(V_FAILURE, "failure")                                            \
-	X(V_TRUE, "true")
+	X(V_TRUE, "true")                                                  \
+	X(A_HTTP_REQUEST, "http_request")                                  \
+	X(A_SUDO_COMMAND, "sudo_command")
 
 enum vg_name {
 	VG_N_NONE = 0,

@@ -62,7 +62,21 @@ int vg_event_json(struct vg_buf *b, const struct vg_event *ev,
 	}
 	rc |= PUTS(b, "},\"fields\":{");
 	first = true;
-	for (uint32_t i = 0; i < ev->nfields; i++) {
+	/* Repeated names (flattened arrays) are rare: a 64-bit filter on the
+	 * ids tells, in one pass, whether the simple loop will do. */
+	uint64_t seen = 0;
+	bool repeats = false;
+	for (uint32_t i = 0; i < ev->nfields && !repeats; i++) {
+		uint64_t bit = 1ull << (ev->fields[i].id & 63);
+		repeats = (seen & bit) != 0;
+		seen |= bit;
+	}
+	for (uint32_t i = 0; i < ev->nfields && !repeats; i++) {
+		if (i)
+			rc |= vg_buf_putc(b, ',');
+		rc |= name(b, ev->fields[i].id) | value(b, &ev->fields[i]);
+	}
+	for (uint32_t i = 0; i < ev->nfields && repeats; i++) {
 		const struct vg_field *f = &ev->fields[i];
 		uint32_t j, more = 0;
 

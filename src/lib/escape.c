@@ -74,6 +74,29 @@ static void put_u(char *o, unsigned v)
 	o[5] = hex[v & 15];
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Nonzero when some byte of x is zero (may err towards nonzero when a
+ * byte is 0x80 or more, which the caller has ruled out). */
+#define HASZERO(x) (((x) - ONES) & ~(x) & HIGHS)
+
+/* Are all 8 bytes at p plain for JSON (printable ASCII other than ", \,
+ * <, >, &)? A false "no" only sends bytes to the slow path. */
+static inline int plain8(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+	if (x & HIGHS)
+		return 0;
+	if (((x - ONES * 0x20) & ~x & HIGHS) || HASZERO(x ^ (ONES * '"')) ||
+	    HASZERO(x ^ (ONES * '\\')) || HASZERO(x ^ (ONES * '<')) ||
+	    HASZERO(x ^ (ONES * '>')) || HASZERO(x ^ (ONES * '&')) ||
+	    HASZERO(x ^ (ONES * 0x7f)))
+		return 0;
+	return 1;
+}
+
 int vg_esc_json(struct vg_buf *b, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -84,8 +107,16 @@ int vg_esc_json(struct vg_buf *b, const char *s, size_t n)
 	char *o = b->p + b->len;
 
 	while (p < end) {
-		unsigned c = *p, cp;
+		unsigned c, cp;
 		size_t l;
+
+		if (end - p >= 8 && plain8(p)) {
+			memcpy(o, p, 8);
+			o += 8;
+			p += 8;
+			continue;
+		}
+		c = *p;
 
 		if (c < 0x80) {
 			if (json_plain[c]) {

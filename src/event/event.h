@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../lib/vg_err.h"
 #include "names.h"
 
 struct vg_arena;
@@ -81,7 +82,7 @@ static inline int vg_event_add(struct vg_batch *b, struct vg_event *ev,
 
 	if (ev->nfields >= VG_EVENT_MAXFIELDS || len > UINT32_MAX) {
 		b->fields_dropped++;
-		return -4;
+		return VG_E_TOOBIG;
 	}
 	f = &ev->fields[ev->nfields++];
 	f->p = p;

@@ -15,8 +15,14 @@
 static int name(struct vg_buf *b, uint16_t id)
 {
 	size_t n;
-	const char *s = vg_intern_str(id, &n);
+	const char *s;
 
+	/* vigie's own names are plain ASCII: no escaping needed. */
+	if (id < VG_N__STATIC)
+		return vg_buf_putc(b, '"') |
+		       vg_buf_put(b, vg_name_str(id), vg_name_len(id)) |
+		       PUTS(b, "\":");
+	s = vg_intern_str(id, &n);
 	return vg_buf_putc(b, '"') | vg_esc_json(b, s, n) |
 	       PUTS(b, "\":");
 }
@@ -113,5 +119,5 @@ int vg_event_json(struct vg_buf *b, const struct vg_event *ev,
 		      vg_buf_putc(b, '"');
 	}
 	rc |= vg_buf_putc(b, '}');
-	return rc ? -4 : 0;
+	return rc ? VG_E_TOOBIG : 0;
 }

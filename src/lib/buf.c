@@ -23,7 +23,7 @@ void vg_buf_free(struct vg_buf *b)
 	vg_buf_init(b, b->limit);
 }
 
-int vg_buf_reserve(struct vg_buf *b, size_t n)
+int vg_buf_grow(struct vg_buf *b, size_t n)
 {
 	size_t want, cap;
 
@@ -39,16 +39,6 @@ int vg_buf_reserve(struct vg_buf *b, size_t n)
 		cap = b->limit;
 	b->p = xreallocarray(b->p, cap, 1);
 	b->cap = cap;
-	return 0;
-}
-
-int vg_buf_put(struct vg_buf *b, const void *p, size_t n)
-{
-	if (vg_buf_reserve(b, n) != 0)
-		return VG_E_TOOBIG;
-	if (n != 0)
-		memcpy(b->p + b->len, p, n);
-	b->len += n;
 	return 0;
 }
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "vg_err.h"
+
 struct vg_buf {
 	char *p;
 	size_t len, cap, limit;
@@ -17,10 +19,22 @@ void vg_buf_free(struct vg_buf *b);
 static inline void vg_buf_reset(struct vg_buf *b) { b->len = 0; }
 
 /* Makes room for n more bytes. Returns 0 or VG_E_TOOBIG. */
-int vg_buf_reserve(struct vg_buf *b, size_t n);
+int vg_buf_grow(struct vg_buf *b, size_t n);
+static inline int vg_buf_reserve(struct vg_buf *b, size_t n)
+{
+	return n <= b->cap - b->len ? 0 : vg_buf_grow(b, n);
+}
 
 /* Append; each returns 0 or VG_E_TOOBIG. */
-int vg_buf_put(struct vg_buf *b, const void *p, size_t n);
+static inline int vg_buf_put(struct vg_buf *b, const void *p, size_t n)
+{
+	if (vg_buf_reserve(b, n) != 0)
+		return VG_E_TOOBIG;
+	if (n != 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
 int vg_buf_puts(struct vg_buf *b, const char *s);
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

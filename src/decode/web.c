@@ -51,6 +51,21 @@ static size_t quoted(const char *p, size_t n, size_t *used)
 	return i - 1;
 }
 
+static bool all_digits(const char *p, size_t n);
+
+/* A 3-digit HTTP status: sc-status, and event.outcome failure from 400
+ * on. Returns false, adding nothing, for anything else. */
+static bool status(struct vg_batch *b, struct vg_event *ev, const char *p,
+		   size_t w)
+{
+	if (w != 3 || !all_digits(p, 3))
+		return false;
+	vg_event_add(b, ev, VG_N_SC_STATUS, p, 3, 0);
+	vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
+			  p[0] >= '4' ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
+	return true;
+}
+
 /* Splits a request line "METHOD target VERSION" into its fields. */
 static void request(struct vg_batch *b, struct vg_event *ev, const char *p,
 		    size_t n)
@@ -169,11 +184,8 @@ bool vg_dec_web_access(struct vg_decode_ctx *dc, struct vg_batch *b,
 	if (i < n && p[i] == ' ')
 		i++;
 	w = word(p + i, n - i);
-	if (w != 3 || !all_digits(p + i, 3))
+	if (!status(b, ev, p + i, w))
 		goto fail;
-	vg_event_add(b, ev, VG_N_SC_STATUS, p + i, 3, 0);
-	vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
-			  p[i] >= '4' ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
 	i += 3;
 	if (i < n && p[i] == ' ') {
 		i++;
@@ -412,11 +424,8 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 		s = i + dash;
 		while (s > i && p[s - 1] != ' ')
 			s--;
-		if (i + dash - s != 3 || !all_digits(p + s, 3))
+		if (!status(b, ev, p + s, i + dash - s))
 			goto fail;
-		vg_event_add(b, ev, VG_N_SC_STATUS, p + s, 3, 0);
-		vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
-				  p[s] >= '4' ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
 		i += dash + 3;
 		w = word(p + i, n - i); /* verb */
 		vg_event_add(b, ev, VG_N_CS_METHOD, p + i, w, 0);
@@ -487,11 +496,8 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 		request(b, ev, p + i + 1, len);
 		i = after_sep(i + used, n);
 		w = word(p + i, n - i);
-		if (w != 3 || !all_digits(p + i, 3))
+		if (!status(b, ev, p + i, w))
 			goto fail;
-		vg_event_add(b, ev, VG_N_SC_STATUS, p + i, 3, 0);
-		vg_event_add_name(b, ev, VG_N_EVENT_OUTCOME,
-				  p[i] >= '4' ? VG_N_V_FAILURE : VG_N_V_SUCCESS);
 		i = after_sep(i + w, n);
 		w = word(p + i, n - i); /* body bytes */
 		vg_event_add(b, ev, VG_N_SC_BYTES, p + i, w, 0);

@@ -110,6 +110,15 @@ static bool all_digits(const char *p, size_t n)
 	return true;
 }
 
+/* What every access line gets once its fields are in. */
+static bool access_event(struct vg_batch *b, struct vg_event *ev)
+{
+	vg_event_add_name(b, ev, VG_N_EVENT_ACTION, VG_N_A_HTTP_REQUEST);
+	ev->category = VG_N_LS_WEBSERVER;
+	ev->decoder = VG_DEC_WEB_ACCESS;
+	return true;
+}
+
 bool vg_dec_web_access(struct vg_decode_ctx *dc, struct vg_batch *b,
 		       struct vg_event *ev, const char *p, size_t n)
 {
@@ -205,10 +214,7 @@ bool vg_dec_web_access(struct vg_decode_ctx *dc, struct vg_batch *b,
 			i += 1 + used;
 		}
 	}
-	vg_event_add_name(b, ev, VG_N_EVENT_ACTION, VG_N_A_HTTP_REQUEST);
-	ev->category = VG_N_LS_WEBSERVER;
-	ev->decoder = VG_DEC_WEB_ACCESS;
-	return true;
+	return access_event(b, ev);
 fail:
 	ev->nfields = mark;
 	return false;
@@ -512,11 +518,8 @@ bool vg_dec_web_bracketed(struct vg_decode_ctx *dc, struct vg_batch *b,
 		if (i < n)
 			vg_event_add(b, ev, VG_N_CS_USER_AGENT, p + i, n - i, 0);
 	}
-	vg_event_add_name(b, ev, VG_N_EVENT_ACTION, VG_N_A_HTTP_REQUEST);
 	ev->product = VG_N_LS_NGINX;
-	ev->category = VG_N_LS_WEBSERVER;
-	ev->decoder = VG_DEC_WEB_ACCESS;
-	return true;
+	return access_event(b, ev);
 fail:
 	ev->nfields = mark;
 	return false;

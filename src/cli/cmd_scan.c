@@ -1,5 +1,8 @@
 /* vigie scan: read logs and summarise them: records, decoded and by
- * which decoder, undecoded by program, cut records, time span. */
+ * which decoder, undecoded by program, cut records, time span. With
+ * Sigma rules (-r), also run them and print each detection: a table on a
+ * terminal, JSON lines or CSV; the summary then goes to standard error
+ * and adds detections per rule and the rules loaded and refused. */
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +14,10 @@
 #include "../lib/intern.h"
 #include "../lib/vtime.h"
 #include "../lib/xmalloc.h"
+#include "../event/event_json.h"
 #include "cmds.h"
 #include "input.h"
+#include "rules.h"
 
 static const char usage[] =
 	"usage: vigie scan [OPTIONS] [PATH...]\n"
@@ -20,8 +25,12 @@ static const char usage[] =
 	"standard input ('-') and prints a summary. With no PATH, reads the\n"
 	"machine's logs: /var/log/auth.log*, syslog*, secure*, messages*,\n"
 	"and the nginx, apache2 and httpd folders.\n\n"
-	"  --json             print the summary as one JSON object\n"
-	"%s";
+	"  --json             print the summary (or, with rules, each\n"
+	"                     detection) as JSON\n"
+	"  --csv              with rules: detections as CSV (cells that a\n"
+	"                     spreadsheet would run as formulas are quoted)\n"
+	"  --no-summary       with rules: print only the detections\n"
+	"%s%s";
 
 #define PROGS 1024
 #define PROGLEN 64
@@ -35,7 +44,135 @@ struct scan {
 		uint64_t n;
 	} prog[PROGS];
 	uint64_t prog_other;
+	/* rules */
+	struct vg_ruleset *rs;
+	struct vg_sigma *sg;
+	uint64_t *per_rule;
+	uint64_t detections;
+	int outfmt; /* 0 text, 1 json, 2 csv */
+	const char *path;
+	struct vg_buf out;
+	bool out_err;
 };
+
+/* Fields worth showing beside a detection, first found first. */
+static const char *const shown[] = {
+	"source.ip", "c-ip", "IpAddress", "user.name", "TargetUserName",
+	"User", "cs-uri", "Image", "CommandLine", "TargetFilename",
+	"TargetObject", "QueryName", "ScriptBlockText"};
+
+static void put_event_summary(struct vg_buf *o, const struct vg_match *m)
+{
+	int n = 0;
+
+	if (m->group != NULL) {
+		vg_esc_term(o, m->group, strlen(m->group));
+		vg_buf_printf(o, " (%g)", m->value);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]) && n < 3;
+	     i++) {
+		const struct vg_event *ev = m->ev;
+		for (uint32_t k = 0; k < ev->nfields; k++) {
+			size_t nl;
+			const char *name = vg_intern_str(ev->fields[k].id, &nl);
+			size_t sl = strlen(shown[i]);
+			if (nl < sl || memcmp(name + nl - sl, shown[i], sl) != 0 ||
+			    (nl > sl && name[nl - sl - 1] != '.'))
+				continue;
+			uint32_t len = ev->fields[k].len;
+			vg_buf_puts(o, n ? "  " : "");
+			vg_buf_printf(o, "%s=", shown[i]);
+			vg_esc_term(o, ev->fields[k].p, len > 120 ? 120 : len);
+			if (len > 120)
+				vg_buf_puts(o, "…");
+			n++;
+			break;
+		}
+	}
+}
+
+static void on_match(const struct vg_match *m, void *arg)
+{
+	struct scan *s = arg;
+	struct vg_buf *o = &s->out;
+	const struct vg_rule_info *r = m->rule;
+	char ts[48] = "-";
+	uint64_t line = m->ev ? m->ev->lineno : 0;
+
+	s->detections++;
+	s->per_rule[r->index]++;
+	if (m->ts != VG_TS_NONE)
+		vg_time_fmt(ts, m->ts);
+	if (s->outfmt == 1) {
+		vg_buf_printf(o, "{\"time\":\"%s\",\"level\":\"%s\","
+				 "\"rule\":\"",
+			      ts, vg_level_name(r->level));
+		vg_esc_json(o, r->title, strlen(r->title));
+		vg_buf_puts(o, "\",\"rule_id\":");
+		if (r->id) {
+			vg_buf_putc(o, '"');
+			vg_esc_json(o, r->id, strlen(r->id));
+			vg_buf_putc(o, '"');
+		} else {
+			vg_buf_puts(o, "null");
+		}
+		vg_buf_puts(o, ",\"tags\":[");
+		for (uint32_t i = 0; i < r->ntags; i++) {
+			vg_buf_puts(o, i ? ",\"" : "\"");
+			vg_esc_json(o, r->tags[i], strlen(r->tags[i]));
+			vg_buf_putc(o, '"');
+		}
+		vg_buf_puts(o, "],\"file\":\"");
+		vg_esc_json(o, s->path, strlen(s->path));
+		vg_buf_printf(o, "\",\"line\":%llu", (unsigned long long)line);
+		if (m->group != NULL) {
+			char first[48] = "-";
+			if (m->first_ts != VG_TS_NONE)
+				vg_time_fmt(first, m->first_ts);
+			vg_buf_puts(o, ",\"group\":\"");
+			vg_esc_json(o, m->group, strlen(m->group));
+			vg_buf_printf(o, "\",\"value\":%g,\"first\":\"%s\"",
+				      m->value, first);
+		}
+		if (m->ev != NULL) {
+			vg_buf_puts(o, ",\"event\":");
+			vg_event_json(o, m->ev, vg_decoder_name(m->ev->decoder),
+				      VG_EJ_RAW);
+		}
+		vg_buf_puts(o, "}\n");
+	} else if (s->outfmt == 2) {
+		char num[32];
+		vg_buf_printf(o, "%s,%s,", ts, vg_level_name(r->level));
+		vg_esc_csv(o, r->id ? r->id : "", strlen(r->id ? r->id : ""));
+		vg_buf_putc(o, ',');
+		vg_esc_csv(o, r->title, strlen(r->title));
+		vg_buf_putc(o, ',');
+		vg_esc_csv(o, s->path, strlen(s->path));
+		snprintf(num, sizeof(num), ",%llu,", (unsigned long long)line);
+		vg_buf_puts(o, num);
+		vg_esc_csv(o, m->group ? m->group : "",
+			   m->group ? strlen(m->group) : 0);
+		vg_buf_putc(o, ',');
+		if (m->ev)
+			vg_esc_csv(o, m->ev->raw, m->ev->rawlen);
+		vg_buf_putc(o, '\n');
+	} else {
+		vg_buf_printf(o, "%-20.20s %-8s ", ts,
+			      r->level == VG_LVL_INFORMATIONAL
+				      ? "info"
+				      : vg_level_name(r->level));
+		vg_esc_term(o, r->title, strlen(r->title));
+		vg_buf_puts(o, "\n    ");
+		if (m->ev != NULL || m->group != NULL)
+			put_event_summary(o, m);
+		vg_buf_puts(o, "  @ ");
+		vg_esc_term(o, s->path, strlen(s->path));
+		vg_buf_printf(o, ":%llu\n", (unsigned long long)line);
+	}
+	if (o->len > (1u << 20) && vg_buf_flush(o, 1) != 0)
+		s->out_err = true;
+}
 
 static void count_prog(struct scan *s, const char *p, size_t n)
 {
@@ -69,10 +206,12 @@ static int sink(struct vg_batch *b, const char *path, void *arg)
 {
 	struct scan *s = arg;
 
-	(void)path;
+	s->path = path;
 	for (uint32_t i = 0; i < b->n; i++) {
 		const struct vg_event *ev = &b->ev[i];
 
+		if (s->sg != NULL)
+			vg_sigma_eval(s->sg, ev, on_match, s);
 		s->events++;
 		s->per_dec[ev->decoder]++;
 		if (ev->flags & VG_EV_TRUNCATED)
@@ -122,6 +261,52 @@ static size_t top_progs(const struct scan *s, uint64_t (*order)[2])
 		}
 	qsort(order, n, sizeof(order[0]), by_count);
 	return n;
+}
+
+static int by_count(const void *a, const void *b);
+
+static void rules_text(struct vg_buf *o, const struct scan *s)
+{
+	const struct vg_sigma_stats *st = vg_sigma_stats(s->sg);
+	uint32_t n = vg_rules_count(s->rs), shown_n = 0;
+	uint64_t (*order)[2] = xcalloc(n + 1, sizeof(*order));
+	size_t k = 0;
+
+	vg_buf_printf(o, "rules       %u loaded, %u refused ('vigie rules "
+			 "check' says why)\n",
+		      n, vg_rules_nrefused(s->rs));
+	vg_buf_printf(o, "detections  %llu by %s rules\n",
+		      (unsigned long long)s->detections, "these");
+	for (uint32_t i = 0; i < n; i++)
+		if (s->per_rule[i]) {
+			order[k][0] = s->per_rule[i];
+			order[k++][1] = i;
+		}
+	qsort(order, k, sizeof(order[0]), by_count);
+	for (size_t i = 0; i < k && shown_n < 30; i++, shown_n++) {
+		const struct vg_rule_info *r = vg_rules_info(s->rs,
+							     (uint32_t)order[i][1]);
+		vg_buf_printf(o, "  %8llu  ", (unsigned long long)order[i][0]);
+		vg_esc_term(o, r->title, strlen(r->title));
+		vg_buf_putc(o, '\n');
+	}
+	if (k > 30)
+		vg_buf_printf(o, "  (%zu more rules)\n", k - 30);
+	vg_buf_printf(o, "evaluated   %llu rule runs; the prefilter spared "
+			 "%llu\n",
+		      (unsigned long long)st->evaluated,
+		      (unsigned long long)st->prefilter_skipped);
+	if (st->corr_groups || st->corr_evicted)
+		vg_buf_printf(o, "correlation %llu groups, %llu evicted "
+				 "(bounds), %llu expired\n",
+			      (unsigned long long)st->corr_groups,
+			      (unsigned long long)st->corr_evicted,
+			      (unsigned long long)st->corr_expired);
+	if (st->regex_errors)
+		vg_buf_printf(o, "regex       %llu evaluations hit the match "
+				 "limit (counted as no match)\n",
+			      (unsigned long long)st->regex_errors);
+	free(order);
 }
 
 static void print_text(const struct scan *s, const struct vg_input_totals *t,
@@ -178,7 +363,9 @@ static void print_text(const struct scan *s, const struct vg_input_totals *t,
 	if (t->fields_dropped > 0)
 		vg_buf_printf(&o, "fields dropped (bounds) %llu\n",
 			      (unsigned long long)t->fields_dropped);
-	fwrite(o.p, 1, o.len, stdout);
+	if (s->rs != NULL)
+		rules_text(&o, s);
+	fwrite(o.p, 1, o.len, s->rs ? stderr : stdout);
 	vg_buf_free(&o);
 }
 
@@ -228,8 +415,35 @@ static void print_json(const struct scan *s, const struct vg_input_totals *t,
 		vg_time_fmt(b, s->tmax);
 		vg_buf_printf(&o, ",\"first\":\"%s\",\"last\":\"%s\"", a, b);
 	}
+	if (s->rs != NULL) {
+		const struct vg_sigma_stats *st = vg_sigma_stats(s->sg);
+		vg_buf_printf(&o,
+			      ",\"rules_loaded\":%u,\"rules_refused\":%u,"
+			      "\"detections\":%llu,\"evaluated\":%llu,"
+			      "\"prefilter_spared\":%llu,\"corr_groups\":%llu,"
+			      "\"corr_evicted\":%llu,\"by_rule\":{",
+			      vg_rules_count(s->rs), vg_rules_nrefused(s->rs),
+			      (unsigned long long)s->detections,
+			      (unsigned long long)st->evaluated,
+			      (unsigned long long)st->prefilter_skipped,
+			      (unsigned long long)st->corr_groups,
+			      (unsigned long long)st->corr_evicted);
+		int f1 = 1;
+		for (uint32_t i = 0; i < vg_rules_count(s->rs); i++) {
+			if (!s->per_rule[i])
+				continue;
+			const struct vg_rule_info *r = vg_rules_info(s->rs, i);
+			const char *key = r->id ? r->id : r->title;
+			vg_buf_puts(&o, f1 ? "\"" : ",\"");
+			vg_esc_json(&o, key, strlen(key));
+			vg_buf_printf(&o, "\":%llu",
+				      (unsigned long long)s->per_rule[i]);
+			f1 = 0;
+		}
+		vg_buf_puts(&o, "}");
+	}
 	vg_buf_puts(&o, "}\n");
-	fwrite(o.p, 1, o.len, stdout);
+	fwrite(o.p, 1, o.len, s->rs ? stderr : stdout);
 	vg_buf_free(&o);
 }
 
@@ -265,23 +479,31 @@ int cmd_scan(int argc, char **argv)
 	struct scan *s = xcalloc(1, sizeof(*s));
 	char **paths = xcalloc((size_t)argc + 1, sizeof(*paths)), **def = NULL;
 	size_t np = 0, nd = 0;
-	int json = 0;
+	int json = 0, csv = 0, summary = 1;
 	struct timespec t0, t1;
+	struct vg_rules_opts ro = {0};
 
 	for (int i = 1; i < argc; i++) {
 		int r = vg_input_opt(argc, argv, &i, &o);
 
+		if (r == 0)
+			r = vg_rules_opt(argc, argv, &i, &ro);
 		if (r < 0)
 			goto usage;
 		if (r > 0)
 			continue;
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf(usage, vg_input_opts_help);
+			printf(usage, vg_input_opts_help, vg_rules_opts_help);
 			free(paths);
 			free(s);
+			vg_rules_opts_free(&ro);
 			return VG_EXIT_OK;
 		} else if (strcmp(argv[i], "--json") == 0) {
 			json = 1;
+		} else if (strcmp(argv[i], "--csv") == 0) {
+			csv = 1;
+		} else if (strcmp(argv[i], "--no-summary") == 0) {
+			summary = 0;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "vigie scan: unknown option '%s'\n",
 				argv[i]);
@@ -300,25 +522,62 @@ int cmd_scan(int argc, char **argv)
 			return VG_EXIT_INPUT;
 		}
 	}
+	if (ro.n > 0) {
+		s->rs = vg_rules_open(&ro);
+		if (s->rs == NULL) {
+			free(paths);
+			free(s);
+			vg_rules_opts_free(&ro);
+			return VG_EXIT_INPUT;
+		}
+		s->sg = vg_sigma_new(s->rs);
+		s->per_rule = xcalloc(vg_rules_count(s->rs) + 1,
+				      sizeof(uint64_t));
+		s->outfmt = json ? 1 : csv ? 2 : 0;
+		vg_buf_init(&s->out, 64u << 20);
+		if (csv)
+			vg_buf_puts(&s->out, "time,level,rule_id,rule,file,line,"
+					     "group,record\n");
+	} else if (csv) {
+		fprintf(stderr, "vigie scan: --csv lists detections; give "
+				"rules with -r\n");
+		goto usage;
+	}
 	s->tmin = INT64_MAX;
 	s->tmax = INT64_MIN;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	vg_input_run(np ? paths : def, np ? np : nd, &o, sink, s, &t);
+	if (s->sg != NULL) {
+		vg_sigma_flush(s->sg, on_match, s);
+		if (vg_buf_flush(&s->out, 1) != 0)
+			s->out_err = true;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) +
 		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (json)
+	if (s->rs != NULL && !summary)
+		;
+	else if (json)
 		print_json(s, &t, secs);
 	else
 		print_text(s, &t, secs);
+	int out_err = s->out_err;
+	if (s->rs != NULL) {
+		vg_sigma_free(s->sg);
+		vg_rules_free(s->rs);
+		free(s->per_rule);
+		vg_buf_free(&s->out);
+	}
+	vg_rules_opts_free(&ro);
 	for (size_t i = 0; i < nd; i++)
 		free(def[i]);
 	free(def);
 	free(paths);
 	free(s);
-	return t.errors ? VG_EXIT_INPUT : VG_EXIT_OK;
+	return out_err ? VG_EXIT_OUTPUT : t.errors ? VG_EXIT_INPUT : VG_EXIT_OK;
 usage:
 	free(paths);
 	free(s);
+	vg_rules_opts_free(&ro);
 	return VG_EXIT_USAGE;
 }

@@ -11,6 +11,8 @@
 
 #include "../ingest/reader.h"
 #include "../ingest/walk.h"
+#include "../lib/arena.h"
+#include "../lib/buf.h"
 #include "../lib/vg_err.h"
 #include "../lib/xmalloc.h"
 
@@ -99,9 +101,89 @@ static void progress_draw(struct progress *p, uint64_t pos, uint64_t recs,
 		fputs("\r\033[K", stderr);
 }
 
+/* Pretty-printed JSON (one object over many lines, as Windows event
+ * exporters write): a line that is only "{" starts an object, which is
+ * gathered, string-aware, until its braces balance, then decoded as one
+ * record. Bounded by the record bound times 16. */
+struct gather {
+	struct vg_buf b;
+	int depth;
+	bool on, instr, esc;
+	uint64_t offset, lineno;
+};
+
+static bool only_brace(const struct vg_record *r)
+{
+	uint32_t i = 0, n = r->len;
+
+	while (i < n && (r->p[i] == ' ' || r->p[i] == '\t'))
+		i++;
+	if (i >= n || r->p[i] != '{')
+		return false;
+	for (i++; i < n; i++)
+		if (r->p[i] != ' ' && r->p[i] != '\t' && r->p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* Feeds a line; returns true when an object is complete in g->b. */
+static bool gather_line(struct gather *g, const struct vg_record *r)
+{
+	for (uint32_t i = 0; i < r->len; i++) {
+		char c = r->p[i];
+		if (g->instr) {
+			if (g->esc)
+				g->esc = false;
+			else if (c == '\\')
+				g->esc = true;
+			else if (c == '"')
+				g->instr = false;
+		} else if (c == '"') {
+			g->instr = true;
+		} else if (c == '{' || c == '[') {
+			g->depth++;
+		} else if (c == '}' || c == ']') {
+			g->depth--;
+		}
+	}
+	if (vg_buf_put(&g->b, r->p, r->len) != 0 ||
+	    vg_buf_putc(&g->b, '\n') != 0)
+		g->depth = 0; /* over the bound: hand on what there is */
+	return g->depth <= 0;
+}
+
+/* Decodes rec into b, handing b to the sink first when it is full. With
+ * copy, the record is copied into the batch's arena (gathered records
+ * live in a buffer reused for the next one). */
+static int decode_one(struct vg_decode_ctx *dc, struct vg_batch *b,
+		      struct vg_record *rec, bool copy, vg_sink_fn sink,
+		      void *arg, const char *path)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct vg_record r = *rec;
+		if (copy) {
+			char *p = vg_arena_dup(b->arena, rec->p, rec->len);
+			if (p == NULL)
+				goto full;
+			r.p = p;
+		}
+		if (vg_decode(dc, b, &r) != NULL)
+			return 0;
+full:
+		if (attempt == 0 && b->n > 0) {
+			int rc = sink(b, path, arg);
+			vg_batch_reset(b);
+			if (rc != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 		 vg_sink_fn sink, void *arg, struct vg_input_totals *t)
 {
+	struct gather g = {0};
 	struct list l = {0};
 	struct vg_batch *b = vg_batch_new(BATCH);
 	struct vg_record *recs = xcalloc(BATCH, sizeof(*recs));
@@ -110,6 +192,7 @@ int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 	int rc = 0;
 
 	vg_decode_init();
+	vg_buf_init(&g.b, 16 * (o->maxline ? o->maxline : VG_MAXLINE_DEFAULT));
 	vg_walk(paths, n, collect, walk_err, &l);
 	t->errors += (uint64_t)l.errors;
 	pg.total = l.bytes;
@@ -144,15 +227,32 @@ int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 			}
 			if (k == 0)
 				break;
-			for (uint32_t j = 0; j < k; j++) {
-				if (vg_decode(&dc, b, &recs[j]) == NULL) {
-					/* Full: hand it on, then retry. */
-					rc = sink(b, l.f[i].path, arg);
-					vg_batch_reset(b);
-					if (rc != 0)
-						break;
-					vg_decode(&dc, b, &recs[j]);
+			for (uint32_t j = 0; j < k && rc == 0; j++) {
+				if (!g.on && only_brace(&recs[j]) &&
+				    o->format != VG_FMT_SYSLOG &&
+				    o->format != VG_FMT_WEB) {
+					g.on = true;
+					g.depth = 0;
+					g.instr = g.esc = false;
+					g.offset = recs[j].offset;
+					g.lineno = recs[j].lineno;
+					vg_buf_reset(&g.b);
 				}
+				if (g.on) {
+					if (!gather_line(&g, &recs[j]))
+						continue;
+					struct vg_record jr = {
+						.p = g.b.p,
+						.len = (uint32_t)g.b.len,
+						.offset = g.offset,
+						.lineno = g.lineno};
+					g.on = false;
+					rc = decode_one(&dc, b, &jr, true, sink,
+							arg, l.f[i].path);
+					continue;
+				}
+				rc = decode_one(&dc, b, &recs[j], false, sink,
+						arg, l.f[i].path);
 			}
 			if (rc == 0 && b->n > 0)
 				rc = sink(b, l.f[i].path, arg);
@@ -170,6 +270,19 @@ int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 		t->bytes += st->bytes;
 		t->blank += st->blank;
 		t->oversize += st->oversize;
+		if (g.on && rc == 0) {
+			/* an object left open at the end: decode what came */
+			struct vg_record jr = {.p = g.b.p,
+					       .len = (uint32_t)g.b.len,
+					       .offset = g.offset,
+					       .lineno = g.lineno};
+			g.on = false;
+			rc = decode_one(&dc, b, &jr, true, sink, arg,
+					l.f[i].path);
+			if (rc == 0 && b->n > 0)
+				rc = sink(b, l.f[i].path, arg);
+			vg_batch_reset(b);
+		}
 		pg.done_before += vg_reader_size(r);
 		vg_reader_close(r);
 	}
@@ -179,6 +292,7 @@ int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 	free(l.f);
 	free(recs);
 	vg_batch_free(b);
+	vg_buf_free(&g.b);
 	return rc;
 }
 

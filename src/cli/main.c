@@ -25,7 +25,8 @@ static const struct cmd {
 } cmds[] = {
 	{"scan", cmd_scan, "read logs and print what they hold"},
 	{"decode", cmd_decode, "print logs as events, one JSON object a line"},
-	{"explain", cmd_explain, "show which decoder takes a line, and its fields"},
+	{"explain", cmd_explain, "show which decoder takes a line, its fields, and the rules it matches"},
+	{"rules", cmd_rules, "check Sigma rules: what loads, what is refused and why"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "this text; 'vigie COMMAND --help' for a command"},
 };

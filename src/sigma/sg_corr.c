@@ -1,0 +1,530 @@
+/* Sigma correlation rules: per-group state in a hash table, bounded in
+ * groups and in entries per group, with expiry on a timer wheel.
+ *
+ * A group is (correlation, group-by values). It holds the entries of its
+ * window in time order: timestamp, which referenced rule, and the number
+ * or the value the type needs. Windows slide: an event at time t sees the
+ * entries in [t - timespan, t]. Lower-bound conditions (gt, gte, eq, neq)
+ * are decided when an event arrives; a group that fires starts afresh, so
+ * one burst gives one alert. Upper-bound-only conditions (lt, lte: "fewer
+ * than") are decided when the window that began with the group's first
+ * event closes. When the table is full the least recently touched group
+ * is evicted; when a group is full its oldest entry goes. Every eviction
+ * is counted. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/intern.h"
+#include "../lib/vtime.h"
+#include "../lib/xmalloc.h"
+#include "sg.h"
+
+#define WHEEL 4096u /* one-second slots */
+#define SEC 1000000000LL
+
+struct centry {
+	int64_t ts;
+	double num;
+	uint32_t ref;  /* index in the correlation's rules */
+	uint64_t vh;   /* value_count: hash of the value */
+};
+
+struct group {
+	struct group *hnext;
+	struct group *lprev, *lnext; /* LRU */
+	struct group *wprev, *wnext; /* wheel slot */
+	uint32_t corr;
+	uint64_t h;
+	char *key;
+	uint32_t keylen;
+	struct centry *e;
+	uint32_t n, cap;
+	int64_t expire;
+	int64_t wsec;
+};
+
+struct sg_cstate {
+	const struct vg_ruleset *rs;
+	struct group **tab;
+	uint32_t mask;
+	uint32_t ngroups;
+	struct group *lru_head, *lru_tail;
+	struct group *wheel[WHEEL];
+	int64_t now_sec; /* wheel position; INT64_MIN before the first */
+	int64_t last_ts;
+	char grp[1024];
+};
+
+struct sg_cstate *sg_cstate_new(const struct vg_ruleset *rs)
+{
+	struct sg_cstate *c = xcalloc(1, sizeof(*c));
+	uint32_t n = 1024;
+
+	while (n < rs->corr_max_groups && n < (1u << 22))
+		n <<= 1;
+	c->rs = rs;
+	c->tab = xcalloc(n, sizeof(*c->tab));
+	c->mask = n - 1;
+	c->now_sec = INT64_MIN;
+	return c;
+}
+
+static void group_free(struct group *g)
+{
+	free(g->key);
+	free(g->e);
+	free(g);
+}
+
+void sg_cstate_free(struct sg_cstate *c)
+{
+	if (c == NULL)
+		return;
+	for (struct group *g = c->lru_head, *nx; g; g = nx) {
+		nx = g->lnext;
+		group_free(g);
+	}
+	free(c->tab);
+	free(c);
+}
+
+static uint64_t fnv(const char *p, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)p[i]) * 1099511628211ull;
+	return h;
+}
+
+static void wheel_del(struct sg_cstate *c, struct group *g)
+{
+	if (g->wprev)
+		g->wprev->wnext = g->wnext;
+	else if (c->wheel[(uint64_t)g->wsec % WHEEL] == g)
+		c->wheel[(uint64_t)g->wsec % WHEEL] = g->wnext;
+	if (g->wnext)
+		g->wnext->wprev = g->wprev;
+	g->wprev = g->wnext = NULL;
+}
+
+static void wheel_add(struct sg_cstate *c, struct group *g)
+{
+	int64_t sec = g->expire / SEC + 1;
+	struct group **slot = &c->wheel[(uint64_t)sec % WHEEL];
+
+	g->wsec = sec;
+	g->wprev = NULL;
+	g->wnext = *slot;
+	if (*slot)
+		(*slot)->wprev = g;
+	*slot = g;
+}
+
+static void lru_del(struct sg_cstate *c, struct group *g)
+{
+	if (g->lprev)
+		g->lprev->lnext = g->lnext;
+	else
+		c->lru_head = g->lnext;
+	if (g->lnext)
+		g->lnext->lprev = g->lprev;
+	else
+		c->lru_tail = g->lprev;
+	g->lprev = g->lnext = NULL;
+}
+
+static void lru_touch(struct sg_cstate *c, struct group *g)
+{
+	if (c->lru_tail == g)
+		return;
+	if (g->lprev || g->lnext || c->lru_head == g)
+		lru_del(c, g);
+	g->lprev = c->lru_tail;
+	if (c->lru_tail)
+		c->lru_tail->lnext = g;
+	else
+		c->lru_head = g;
+	c->lru_tail = g;
+}
+
+static void group_remove(struct sg_cstate *c, struct group *g)
+{
+	struct group **p = &c->tab[g->h & c->mask];
+
+	while (*p && *p != g)
+		p = &(*p)->hnext;
+	if (*p)
+		*p = g->hnext;
+	wheel_del(c, g);
+	lru_del(c, g);
+	c->ngroups--;
+	group_free(g);
+}
+
+static bool upper_only(const struct sg_corr *k)
+{
+	return k->has_hi && !k->has_lo && !k->has_eq && !k->has_neq;
+}
+
+static bool cond_ok(const struct sg_corr *k, double v)
+{
+	if (k->has_lo && !(k->lo_incl ? v >= k->lo : v > k->lo))
+		return false;
+	if (k->has_hi && !(k->hi_incl ? v <= k->hi : v < k->hi))
+		return false;
+	if (k->has_eq && v != k->eq)
+		return false;
+	if (k->has_neq && v == k->neq)
+		return false;
+	return true;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int cmpu64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The aggregate the condition compares; *ready false when the type's
+ * own requirement (temporal) is not met. */
+static double aggregate(const struct sg_corr *k, const struct group *g,
+			bool *ready)
+{
+	*ready = true;
+	switch (k->type) {
+	case CT_EVENT_COUNT:
+		return g->n;
+	case CT_VALUE_COUNT: {
+		uint64_t *h = xmalloc((g->n + 1) * sizeof(*h));
+		uint32_t d = 0;
+		for (uint32_t i = 0; i < g->n; i++)
+			h[i] = g->e[i].vh;
+		qsort(h, g->n, sizeof(*h), cmpu64);
+		for (uint32_t i = 0; i < g->n; i++)
+			d += i == 0 || h[i] != h[i - 1];
+		free(h);
+		return d;
+	}
+	case CT_TEMPORAL: {
+		uint64_t seen = 0;
+		for (uint32_t i = 0; i < g->n; i++)
+			seen |= 1ull << g->e[i].ref;
+		double cnt = __builtin_popcountll(seen);
+		if (!k->has_lo && !k->has_hi && !k->has_eq && !k->has_neq)
+			*ready = cnt == k->nrefs;
+		return cnt;
+	}
+	case CT_TEMPORAL_ORDERED: {
+		uint32_t want = 0;
+		for (uint32_t i = 0; i < g->n && want < k->nrefs; i++)
+			if (g->e[i].ref == want)
+				want++;
+		*ready = want == k->nrefs;
+		return want;
+	}
+	case CT_VALUE_SUM:
+	case CT_VALUE_AVG: {
+		double s = 0;
+		for (uint32_t i = 0; i < g->n; i++)
+			s += g->e[i].num;
+		return k->type == CT_VALUE_SUM ? s : (g->n ? s / g->n : 0);
+	}
+	default: { /* percentile, nearest rank */
+		double *v = xmalloc((g->n + 1) * sizeof(*v));
+		for (uint32_t i = 0; i < g->n; i++)
+			v[i] = g->e[i].num;
+		qsort(v, g->n, sizeof(*v), cmpd);
+		uint32_t r = (uint32_t)ceil(k->percentile / 100.0 * g->n);
+		double x = g->n ? v[r ? r - 1 : 0] : 0;
+		free(v);
+		return x;
+	}
+	}
+}
+
+static bool check(const struct sg_corr *k, const struct group *g,
+		  double *value)
+{
+	bool ready;
+
+	if (g->n == 0)
+		return false;
+	*value = aggregate(k, g, &ready);
+	if (!ready)
+		return false;
+	if (k->type == CT_TEMPORAL_ORDERED ||
+	    (k->type == CT_TEMPORAL && !k->has_lo && !k->has_hi &&
+	     !k->has_eq && !k->has_neq))
+		return true;
+	return cond_ok(k, *value);
+}
+
+static const char *group_text(struct sg_cstate *c, const struct sg_corr *k,
+			      const struct group *g)
+{
+	size_t o = 0;
+	const char *p = g->key, *end = g->key + g->keylen;
+
+	c->grp[0] = '\0';
+	for (uint32_t i = 0; i < k->ngroup && p <= end; i++) {
+		const char *sep = memchr(p, '\x1f', (size_t)(end - p));
+		size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
+		int w = snprintf(c->grp + o, sizeof(c->grp) - o, "%s%s=%.*s",
+				 i ? ", " : "", k->group[i],
+				 (int)(n > 200 ? 200 : n), p);
+		if (w < 0 || (size_t)w >= sizeof(c->grp) - o)
+			break;
+		o += (size_t)w;
+		p += n + 1;
+	}
+	return c->grp;
+}
+
+static void fire(struct vg_sigma *s, struct group *g,
+		 const struct vg_event *ev, double value, vg_match_fn fn,
+		 void *arg)
+{
+	struct sg_cstate *c = sg_cs(s);
+	const struct vg_ruleset *rs = sg_rules(s);
+	const struct sg_rule *r = rs->r[g->corr];
+	struct vg_match m = {.rule = &r->info,
+			     .ev = ev,
+			     .ts = g->e[g->n - 1].ts,
+			     .first_ts = g->e[0].ts,
+			     .value = value};
+
+	m.group = group_text(c, r->corr, g);
+	sg_stats(s)->corr_fired++;
+	/* Start afresh before handing on: a chained correlation may feed
+	 * back into this state. */
+	g->n = 0;
+	sg_emit(s, g->corr, &m, fn, arg);
+}
+
+/* The value of field name f for the match being fed: from the event, or
+ * from the group of the correlation that produced it. */
+static bool value_of(const char *f, struct sg_ev *e, const struct vg_match *m,
+		     const struct sg_corr *from, const char **p, size_t *n)
+{
+	if (from != NULL) {
+		const char *g = m->group;
+		size_t fl = strlen(f);
+		/* group text is "a=x, b=y": find "f=" at a boundary */
+		while (g && *g) {
+			if (strncmp(g, f, fl) == 0 && g[fl] == '=') {
+				const char *v = g + fl + 1, *end = strstr(v, ", ");
+				*p = v;
+				*n = end ? (size_t)(end - v) : strlen(v);
+				return true;
+			}
+			g = strstr(g, ", ");
+			if (g)
+				g += 2;
+		}
+		return false;
+	}
+	uint16_t id = vg_intern_find(f, strlen(f));
+	int i = id ? sg_ev_first(e, id) : -1;
+	if (i < 0 || sg_ev_isnull(e, i))
+		return false;
+	uint32_t len;
+	*p = sg_ev_val(e, i, &len, false);
+	*n = len;
+	return true;
+}
+
+void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
+		  struct sg_ev *e, const struct vg_match *m, vg_match_fn fn,
+		  void *arg)
+{
+	struct sg_cstate *c = sg_cs(s);
+	const struct vg_ruleset *rs = c->rs;
+	const struct sg_corr *k = rs->r[corr]->corr;
+	const struct sg_corr *from = rs->r[from_rule]->corr;
+	char key[1024];
+	size_t kl = 0;
+	uint32_t ref = 0;
+	int64_t ts = m->ts;
+
+	for (uint32_t i = 0; i < k->nrefs; i++)
+		if (k->rule[i] == from_rule)
+			ref = i;
+	if (ts == VG_TS_NONE)
+		ts = c->last_ts;
+	if (ts > c->last_ts)
+		c->last_ts = ts;
+	for (uint32_t gi = 0; gi < k->ngroup; gi++) {
+		const char *f = k->alias[gi * k->nrefs + ref];
+		const char *p;
+		size_t n;
+		if (f == NULL)
+			f = k->group[gi];
+		if (!value_of(f, e, m, from, &p, &n))
+			return; /* cannot be grouped */
+		if (n > 200)
+			n = 200;
+		if (kl + n + 1 >= sizeof(key))
+			return;
+		memcpy(key + kl, p, n);
+		kl += n;
+		if (gi + 1 < k->ngroup)
+			key[kl++] = '\x1f';
+	}
+	struct centry ent = {.ts = ts, .ref = ref};
+	if (k->type == CT_VALUE_COUNT || k->type >= CT_VALUE_SUM) {
+		const char *p;
+		size_t n;
+		if (!value_of(k->field, e, m, from, &p, &n))
+			return;
+		if (k->type == CT_VALUE_COUNT) {
+			ent.vh = fnv(p, n, 14695981039346656037ull);
+		} else {
+			char tmp[64];
+			char *end;
+			if (n == 0 || n >= sizeof(tmp))
+				return;
+			memcpy(tmp, p, n);
+			tmp[n] = '\0';
+			ent.num = strtod(tmp, &end);
+			if (*end != '\0' || isnan(ent.num))
+				return;
+		}
+	}
+	uint64_t h = fnv(key, kl, 14695981039346656037ull ^ corr);
+	struct group *g;
+	for (g = c->tab[h & c->mask]; g; g = g->hnext)
+		if (g->h == h && g->corr == corr && g->keylen == kl &&
+		    memcmp(g->key, key, kl) == 0)
+			break;
+	if (g == NULL) {
+		if (c->ngroups >= rs->corr_max_groups && c->lru_head) {
+			group_remove(c, c->lru_head);
+			sg_stats(s)->corr_evicted++;
+		}
+		g = xcalloc(1, sizeof(*g));
+		g->corr = corr;
+		g->h = h;
+		g->key = xmalloc(kl + 1);
+		memcpy(g->key, key, kl);
+		g->keylen = (uint32_t)kl;
+		g->hnext = c->tab[h & c->mask];
+		c->tab[h & c->mask] = g;
+		c->ngroups++;
+		sg_stats(s)->corr_groups++;
+	} else {
+		wheel_del(c, g);
+	}
+	lru_touch(c, g);
+	/* Slide: drop what is older than the newest entry's window. */
+	int64_t newest = g->n && g->e[g->n - 1].ts > ts ? g->e[g->n - 1].ts
+							: ts;
+	int64_t lo = newest - k->timespan;
+	if (ts < lo) {
+		/* too late for the window: nothing to add */
+	} else {
+		uint32_t drop = 0;
+		if (!upper_only(k))
+			while (drop < g->n && g->e[drop].ts < lo)
+				drop++;
+		if (drop) {
+			memmove(g->e, g->e + drop,
+				(g->n - drop) * sizeof(*g->e));
+			g->n -= drop;
+		}
+		if (k->type == CT_VALUE_COUNT) {
+			/* a repeated value only refreshes its time */
+			for (uint32_t i = 0; i < g->n; i++)
+				if (g->e[i].vh == ent.vh) {
+					memmove(g->e + i, g->e + i + 1,
+						(g->n - i - 1) * sizeof(*g->e));
+					g->n--;
+					break;
+				}
+		}
+		if (g->n == rs->corr_max_events) {
+			memmove(g->e, g->e + 1, (g->n - 1) * sizeof(*g->e));
+			g->n--;
+			sg_stats(s)->corr_evicted++;
+		}
+		if (g->n == g->cap) {
+			g->cap = g->cap ? g->cap * 2 : 8;
+			g->e = xreallocarray(g->e, g->cap, sizeof(*g->e));
+		}
+		/* insert in time order (events may come slightly late) */
+		uint32_t at = g->n;
+		while (at > 0 && g->e[at - 1].ts > ts)
+			at--;
+		memmove(g->e + at + 1, g->e + at, (g->n - at) * sizeof(*g->e));
+		g->e[at] = ent;
+		g->n++;
+	}
+	double value;
+	if (!upper_only(k) && check(k, g, &value))
+		fire(s, g, m->ev, value, fn, arg);
+	g->expire = upper_only(k) && g->n ? g->e[0].ts + k->timespan
+					  : newest + k->timespan;
+	if (g->n == 0 && !upper_only(k)) {
+		group_remove(c, g);
+		return;
+	}
+	wheel_add(c, g);
+}
+
+static void expire_group(struct vg_sigma *s, struct group *g, vg_match_fn fn,
+			 void *arg)
+{
+	struct sg_cstate *c = sg_cs(s);
+	const struct sg_corr *k = c->rs->r[g->corr]->corr;
+	double value;
+
+	wheel_del(c, g);
+	if (upper_only(k) && check(k, g, &value))
+		fire(s, g, NULL, value, fn, arg);
+	sg_stats(s)->corr_expired++;
+	group_remove(c, g);
+}
+
+void sg_corr_advance(struct vg_sigma *s, int64_t now, vg_match_fn fn,
+		     void *arg)
+{
+	struct sg_cstate *c = sg_cs(s);
+	int64_t sec;
+
+	if (c->ngroups == 0 || now == VG_TS_NONE) {
+		if (now != VG_TS_NONE)
+			c->now_sec = now / SEC;
+		return;
+	}
+	sec = now / SEC;
+	if (c->now_sec == INT64_MIN || sec < c->now_sec) {
+		c->now_sec = sec;
+		return;
+	}
+	int64_t from = c->now_sec + 1;
+	if (sec - from >= (int64_t)WHEEL)
+		from = sec - WHEEL + 1;
+	for (int64_t t = from; t <= sec; t++) {
+		struct group *g = c->wheel[(uint64_t)t % WHEEL], *nx;
+		for (; g; g = nx) {
+			nx = g->wnext;
+			if (g->expire < now)
+				expire_group(s, g, fn, arg);
+		}
+	}
+	c->now_sec = sec;
+}
+
+void sg_corr_flush(struct vg_sigma *s, vg_match_fn fn, void *arg)
+{
+	struct sg_cstate *c = sg_cs(s);
+
+	while (c->lru_head)
+		expire_group(s, c->lru_head, fn, arg);
+}

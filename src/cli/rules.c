@@ -88,10 +88,12 @@ size_t vg_refusal_class(const char *reason, char *out, size_t n)
 
 	/* quoted names become '…'; stop at the first ':' after the start */
 	for (const char *p = reason; *p && k + 4 < n; p++) {
-		if (*p == '\'') {
+		if (*p == '\'' || *p == '%') {
 			if (!q) {
-				memcpy(out + k, "'…'", 5);
-				k += 5;
+				out[k++] = *p;
+				memcpy(out + k, "…", 3);
+				k += 3;
+				out[k++] = *p;
 			}
 			q = !q;
 			continue;

@@ -131,7 +131,9 @@ static const char rules_usage[] =
 	"check: loads the rules and lists every rule refused, with file,\n"
 	"line and reason, then the counts by reason. Exit code 1 when a rule\n"
 	"was refused.\n"
-	"list: one line per rule loaded: level, id, title.\n\n"
+	"list: one line per rule loaded: level, id, kind (detection,\n"
+	"correlation, or feeds: a rule whose matches only feed a\n"
+	"correlation), title.\n\n"
 	"  --json             check: one JSON object per refusal, then a\n"
 	"                     summary object\n"
 	"%s";
@@ -187,8 +189,11 @@ int cmd_rules(int argc, char **argv)
 	if (strcmp(verb, "list") == 0) {
 		for (uint32_t i = 0; i < vg_rules_count(rs); i++) {
 			const struct vg_rule_info *r = vg_rules_info(rs, i);
-			vg_buf_printf(&o, "%-13s %-36s ", vg_level_name(r->level),
-				      r->id ? r->id : "-");
+			vg_buf_printf(&o, "%-13s %-36s %-11s ",
+				      vg_level_name(r->level), r->id ? r->id : "-",
+				      r->silent	       ? "feeds"
+				      : r->correlation ? "correlation"
+						       : "detection");
 			vg_esc_term(&o, r->title, strlen(r->title));
 			vg_buf_putc(&o, '\n');
 		}

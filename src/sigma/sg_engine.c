@@ -577,7 +577,7 @@ static void resolve_corr(struct vg_ruleset *rs)
 			struct sg_rule *t = rs->r[c->rule[k]];
 			add_u32(rs->a, &t->feeds, &t->nfeeds, i);
 			if (!c->generate)
-				t->silent = true;
+				t->silent = t->info.silent = true;
 		}
 	}
 }

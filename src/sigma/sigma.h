@@ -31,6 +31,7 @@ struct vg_rule_info {
 	const char *const *tags;
 	uint32_t ntags;
 	bool correlation;
+	bool silent;    /* only feeds correlations (their generate: false) */
 	uint32_t index; /* 0..vg_rules_count() */
 };
 

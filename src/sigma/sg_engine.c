@@ -631,8 +631,10 @@ static struct litset ls_union(struct vg_arena *a, struct litset x,
 	if (x.none || y.none)
 		return ls_none();
 	u.l = vg_arena_alloc(a, (x.n + y.n + 1) * sizeof(struct lit));
-	memcpy(u.l, x.l, x.n * sizeof(struct lit));
-	memcpy(u.l + x.n, y.l, y.n * sizeof(struct lit));
+	if (x.n)
+		memcpy(u.l, x.l, x.n * sizeof(struct lit));
+	if (y.n)
+		memcpy(u.l + x.n, y.l, y.n * sizeof(struct lit));
 	u.n = x.n + y.n;
 	return u;
 }

@@ -24,6 +24,8 @@ extra() { # name -> extra real lines from the shared corpus, if present
 	sshd) sed -n 's/^[^]]*\]: //p' "$shared/loghub/OpenSSH/OpenSSH_2k.log" 2>/dev/null | sort -u | head -300 ;;
 	web_access) head -300 "$shared/web-access-logs/elastic-examples-apache/apache_logs" ;;
 	json) cat "$shared"/saas-audit-samples/*.jsonl 2>/dev/null | head -200 ;;
+	sigma_cond) grep -rh '^    condition: ' "$shared/sigma/rules" 2>/dev/null |
+		sed 's/^    condition: //' | sort -u | head -2000 ;;
 	esac
 }
 mkdir -p "$top/tests/fuzz/artifacts"
@@ -36,6 +38,12 @@ for t in $targets; do
 	extra "$t" | while IFS= read -r line; do
 		i=$((i + 1)); printf '%s' "$line" > "$work/$t/x$i"
 	done
+	if [ "$t" = sigma_rule ] && [ -d "$shared/sigma" ]; then
+		# whole rule files: every SigmaHQ rule under 8 KiB
+		find "$shared/sigma" -name '*.yml' -size -8k | while read -r f; do
+			i=$((i + 1)); cp "$f" "$work/$t/r$i.yml"
+		done
+	fi
 	echo "fuzz $t: ${secs}s"
 	if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -max_len=8192 \
 		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

@@ -192,6 +192,8 @@ struct vg_ruleset {
 	bool compiled;
 	struct sg_prefilter *pf;
 	_Atomic uint32_t *canon; /* event name id → Sigma name id | 1<<31 */
+	pcre2_code **re;         /* every compiled expression, to free */
+	uint32_t nre, capre;
 };
 
 /* Loader helpers (sg_rule.c). */

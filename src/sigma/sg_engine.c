@@ -410,19 +410,9 @@ void vg_rules_free(struct vg_ruleset *rs)
 {
 	if (rs == NULL)
 		return;
-	for (uint32_t i = 0; i < rs->n; i++) {
-		const struct sg_detect *d = &rs->r[i]->det;
-		for (uint32_t k = 0; k < d->nid; k++)
-			for (uint32_t m = 0; m < d->id[k].n; m++)
-				for (uint32_t f = 0; f < d->id[k].m[m].n; f++) {
-					const struct sg_fm *fm =
-						&d->id[k].m[m].f[f];
-					for (uint32_t v = 0; v < fm->nv; v++)
-						if (fm->v[v].re)
-							pcre2_code_free(
-								fm->v[v].re);
-				}
-	}
+	for (uint32_t i = 0; i < rs->nre; i++)
+		pcre2_code_free(rs->re[i]);
+	free(rs->re);
 	if (rs->pf != NULL) {
 		for (uint32_t i = 0; i < rs->pf->ndb; i++)
 			hs_free_database(rs->pf->db[i].db);
@@ -639,14 +629,44 @@ static struct litset ls_union(struct vg_arena *a, struct litset x,
 	return u;
 }
 
-static bool keyword_ok(const char *s, uint32_t n)
+/* A keyword is searched in the record; in a JSON record its characters
+ * may be escaped. The prefilter looks for the literal and for its JSON
+ * escaped forms ('/' escaped or not). Returns how many forms were put in
+ * out[] (0: none usable, e.g. non-ASCII, which JSON may write as \u). */
+static uint32_t keyword_forms(struct vg_arena *a, const struct sg_val *v,
+			      struct lit *out)
 {
-	for (uint32_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '/')
-			return false;
+	char *e1, *e2;
+	uint32_t n1 = 0, n2 = 0;
+	bool esc = false, slash = false;
+
+	for (uint32_t i = 0; i < v->len; i++) {
+		unsigned char c = (unsigned char)v->s[i];
+		if (c < 0x20 || c >= 0x7f)
+			return 0;
+		esc |= c == '\\' || c == '"';
+		slash |= c == '/';
 	}
-	return true;
+	out[0] = (struct lit){0, v->cased, v->s, v->len};
+	if (!esc && !slash)
+		return 1;
+	e1 = vg_arena_alloc(a, 2 * v->len + 1);
+	e2 = vg_arena_alloc(a, 2 * v->len + 1);
+	for (uint32_t i = 0; i < v->len; i++) {
+		char c = v->s[i];
+		if (c == '\\' || c == '"')
+			e1[n1++] = '\\', e2[n2++] = '\\';
+		else if (c == '/')
+			e2[n2++] = '\\';
+		e1[n1++] = c;
+		e2[n2++] = c;
+	}
+	uint32_t k = 1;
+	if (esc)
+		out[k++] = (struct lit){0, v->cased, e1, n1};
+	if (slash)
+		out[k++] = (struct lit){0, v->cased, e2, n2};
+	return k;
 }
 
 static struct litset lits_fm(struct vg_arena *a, const struct sg_fm *fm)
@@ -655,12 +675,22 @@ static struct litset lits_fm(struct vg_arena *a, const struct sg_fm *fm)
 
 	if (fm->neq || fm->timepart)
 		return ls_none();
-	s.l = vg_arena_alloc(a, (fm->nv + 1) * sizeof(struct lit));
+	s.l = vg_arena_alloc(a, (3 * fm->nv + 1) * sizeof(struct lit));
+	uint16_t *grp = vg_arena_alloc(a, (3 * fm->nv + 1) * sizeof(uint16_t));
 	for (uint32_t i = 0; i < fm->nv; i++) {
 		const struct sg_val *v = &fm->v[i];
-		if (v->kind > SV_GLOB || v->len == 0 ||
-		    (fm->field == 0 && !keyword_ok(v->s, v->len)))
+		if ((v->kind > SV_GLOB && v->kind != SV_RE) || v->len == 0)
 			return ls_none();
+		if (fm->field == 0) {
+			uint32_t k = keyword_forms(a, v, s.l + s.n);
+			if (k == 0)
+				return ls_none();
+			for (uint32_t j = 0; j < k; j++)
+				grp[s.n + j] = v->group;
+			s.n += k;
+			continue;
+		}
+		grp[s.n] = v->group;
 		s.l[s.n++] = (struct lit){fm->field, v->cased, v->s, v->len};
 	}
 	if (s.n == 0)
@@ -670,9 +700,9 @@ static struct litset lits_fm(struct vg_arena *a, const struct sg_fm *fm)
 		struct litset best = ls_none();
 		for (uint16_t g = 0; g < fm->ngroups; g++) {
 			struct litset gs = {0};
-			gs.l = vg_arena_alloc(a, (fm->nv + 1) * sizeof(struct lit));
-			for (uint32_t i = 0; i < fm->nv; i++)
-				if (fm->v[i].group == g)
+			gs.l = vg_arena_alloc(a, (s.n + 1) * sizeof(struct lit));
+			for (uint32_t i = 0; i < s.n; i++)
+				if (grp[i] == g)
 					gs.l[gs.n++] = s.l[i];
 			if (gs.n && ls_score(&gs) > ls_score(&best))
 				best = gs;

@@ -17,6 +17,7 @@
 
 #include "../decode/decode.h"
 #include "../lib/intern.h"
+#include "../lib/xmalloc.h"
 #include "sg.h"
 
 #define MAXVARIANTS 65535
@@ -721,6 +722,103 @@ static int add_val(struct vg_arena *a, struct sg_fm *fm, uint32_t *cap,
 	return 0;
 }
 
+/* The longest run of plain characters that every match of a regular
+ * expression must contain, for the prefilter; none (len 0) when the
+ * expression has a top-level alternation or no run of 3 characters.
+ * Conservative: groups, classes, escapes other than escaped punctuation,
+ * and characters a quantifier makes optional end a run. */
+static void re_literal(struct vg_arena *a, const char *p, size_t n,
+		       unsigned flags, struct sg_val *v)
+{
+	char run[256], best[256];
+	size_t rl = 0, bl = 0;
+	bool caseless = (flags & PCRE2_CASELESS) != 0;
+	size_t i = 0;
+
+	if (n >= 4 && memcmp(p, "(?i)", 4) == 0) {
+		caseless = true;
+		i = 4;
+	}
+	for (int depth = 0; i < n; i++) { /* a top-level | defeats it */
+		if (p[i] == '\\') {
+			i++;
+		} else if (p[i] == '[') {
+			while (i + 1 < n && p[++i] != ']') {
+				if (p[i] == '\\')
+					i++;
+			}
+		} else if (p[i] == '(') {
+			depth++;
+		} else if (p[i] == ')') {
+			depth--;
+		} else if (p[i] == '|' && depth == 0) {
+			return;
+		}
+	}
+	i = caseless && n >= 4 && memcmp(p, "(?i)", 4) == 0 ? 4 : 0;
+#define END_RUN()                                      \
+	do {                                           \
+		if (rl > bl) {                         \
+			memcpy(best, run, rl);         \
+			bl = rl;                       \
+		}                                      \
+		rl = 0;                                \
+	} while (0)
+	while (i < n) {
+		char ch = p[i];
+		int lit = -1;
+		size_t adv = 1;
+		if (ch == '\\' && i + 1 < n) {
+			char e = p[i + 1];
+			adv = 2;
+			if (strchr(".\\/+*?()[]{}|^$-:\"' #=,;<>@%&!~`", e) != NULL)
+				lit = (unsigned char)e;
+		} else if (ch == '(' || ch == '[') {
+			/* skip the group or class: it may be optional */
+			int depth = 0;
+			size_t j = i;
+			for (; j < n; j++) {
+				if (p[j] == '\\') {
+					j++;
+					continue;
+				}
+				if (ch == '[' && p[j] == ']' && j > i + 1)
+					break;
+				if (ch == '(' && p[j] == '(')
+					depth++;
+				if (ch == '(' && p[j] == ')' && --depth == 0)
+					break;
+			}
+			END_RUN();
+			i = j + 1;
+			/* a quantifier after the group changes nothing here */
+			continue;
+		} else if (strchr(".^$*+?{}|)", ch) == NULL) {
+			lit = (unsigned char)ch;
+		}
+		/* what follows: a quantifier may make this character optional */
+		char q = i + adv < n ? p[i + adv] : '\0';
+		bool optional = q == '?' || q == '*' ||
+				(q == '{' && i + adv + 1 < n && p[i + adv + 1] == '0');
+		if (lit < 0 || optional) {
+			END_RUN();
+		} else {
+			if (rl < sizeof(run))
+				run[rl++] = (char)(caseless ? sg_fold[lit] : lit);
+			if (q == '+' || q == '{')
+				END_RUN(); /* repeated: the run cannot go on */
+		}
+		i += adv;
+	}
+	END_RUN();
+#undef END_RUN
+	if (bl < 3)
+		return;
+	v->s = vg_arena_dup(a, best, bl);
+	v->len = (uint32_t)bl;
+	v->cased = !caseless;
+}
+
 static int one_value(struct cstate *c, const struct ynode *n, uint16_t group,
 		     struct sg_fm *fm, uint32_t *cap, bool keyword)
 {
@@ -776,7 +874,14 @@ static int one_value(struct cstate *c, const struct ynode *n, uint16_t group,
 						sizeof(msg));
 			return why(c, "re: %s", msg);
 		}
+		if (c->rs->nre == c->rs->capre) {
+			c->rs->capre = c->rs->capre ? c->rs->capre * 2 : 64;
+			c->rs->re = xreallocarray(c->rs->re, c->rs->capre,
+						  sizeof(*c->rs->re));
+		}
+		c->rs->re[c->rs->nre++] = v->re;
 		pcre2_jit_compile(v->re, PCRE2_JIT_COMPLETE);
+		re_literal(c->rs->a, n->s, n->len, c->re_flags, v);
 		return 0;
 	}
 	if (m & M_CIDR) {

@@ -42,6 +42,36 @@ static const char *str(const struct ynode *n)
 								      : NULL;
 }
 
+/* The cost of testing a field matcher: regular expressions last. */
+static int fm_cost(const struct sg_fm *fm)
+{
+	int c = 0;
+	for (uint32_t i = 0; i < fm->nv; i++) {
+		int k = fm->v[i].kind == SV_RE		  ? 100
+			: fm->v[i].kind == SV_GLOB	  ? 4
+			: fm->v[i].kind == SV_CONTAINS ? 3
+						       : 1;
+		if (k > c)
+			c = k;
+	}
+	return c * 16 + (fm->nv > 15 ? 15 : (int)fm->nv);
+}
+
+/* Orders the tests of a map (an AND) cheapest first, stably. */
+static void order_map(struct sg_map *m)
+{
+	for (uint32_t i = 1; i < m->n; i++) {
+		struct sg_fm x = m->f[i];
+		int cx = fm_cost(&x);
+		uint32_t j = i;
+		while (j > 0 && fm_cost(&m->f[j - 1]) > cx) {
+			m->f[j] = m->f[j - 1];
+			j--;
+		}
+		m->f[j] = x;
+	}
+}
+
 int sg_ident_compile(struct vg_ruleset *rs, const struct ynode *n,
 		     struct sg_ident *id, char *why, size_t whylen,
 		     uint32_t *line)
@@ -66,6 +96,7 @@ int sg_ident_compile(struct vg_ruleset *rs, const struct ynode *n,
 					  &id->m->f[i], why, whylen,
 					  line) != 0)
 				return -1;
+		order_map(id->m);
 		return 0;
 	}
 	if (n->kind == Y_SCALAR) {

@@ -1,9 +1,12 @@
 #!/bin/sh
-# Decoding benchmark: a reproducible 1,000,000-line auth.log and nginx
-# access log (vigie-loggen, fixed seed), read on one core by vigie and, in
-# the same run, by the floors (cat, wc -l, grep -c) and fail2ban-regex
-# with its sshd filter when installed. Prints lines/s, peak memory and
-# ratios. Figures, not a test: nothing here passes or fails.
+# Benchmark: a reproducible 1,000,000-line auth.log and nginx access log
+# (vigie-loggen, fixed seed), read on one core by vigie (decoding only,
+# then with vigie's Sigma rules) and, in the same run, by the floors (cat,
+# wc -l, grep -c), fail2ban-regex (sshd, nginx-botsearch) and a CrowdSec
+# replay (crowdsec -dsn file://… -type syslog|nginx), when installed; then
+# the whole SigmaHQ Windows rule set over the JSON Windows events of
+# ../shared/corpus/otrf, repeated to 1,000,000 events or more. Prints
+# lines/s, peak memory and ratios. Figures, not a test.
 #   tests/bench/run.sh [BUILD] [LINES]
 set -eu
 build=${1:-build}
@@ -11,6 +14,10 @@ lines=${2:-1000000}
 out="$build/bench"
 mkdir -p "$out"
 vigie="$build/vigie"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+rules="$top/rules"
+sigma="$top/../shared/corpus/sigma"
+otrf="$top/../shared/corpus/otrf"
 cpu="taskset -c 0"
 command -v taskset >/dev/null 2>&1 || cpu=""
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)"; exit 1; }
@@ -44,6 +51,27 @@ row() { # name lines "seconds kb" [reference lines/s]
 		printf "\n" }'
 }
 
+# CrowdSec replays a file through its parsers and scenarios, its local API
+# on loopback. Timed from start to the end of the bucket routine (it then
+# waits on its API); peak memory read from /proc before stopping it.
+cs_replay() { # file type -> "seconds kb"
+	log="$out/crowdsec-$2.log"
+	t0=$(date +%s%N)
+	$cpu crowdsec -c /etc/crowdsec/config.yaml -dsn "file://$1" -type "$2" \
+		-no-capi >"$log" 2>&1 &
+	pid=$!
+	kb=0
+	while kill -0 "$pid" 2>/dev/null && ! grep -q 'Bucket routine exiting' "$log"; do
+		k=$(awk '/VmHWM/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+		[ "${k:-0}" -gt "$kb" ] && kb=$k
+		sleep 0.2
+	done
+	t1=$(date +%s%N)
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", (b - a) / 1e9}') $kb"
+}
+
 for kind in auth nginx; do
 	f="$out/$kind.log"
 	n=$(wc -l < "$f")
@@ -51,15 +79,55 @@ for kind in auth nginx; do
 	scan=$(measure "$cpu $vigie scan $f")
 	dec=$(measure "$cpu $vigie decode $f > /dev/null")
 	vs=$(awk -v l="$n" -v s="${scan% *}" 'BEGIN{ print l / s }')
+	det=$(measure "$cpu $vigie scan -r $rules $f")
+	vd=$(awk -v l="$n" -v s="${det% *}" 'BEGIN{ print l / s }')
 	row "vigie scan (decode, summary)" "$n" "$scan"
 	row "vigie decode (JSON to /dev/null)" "$n" "$dec"
+	row "vigie scan -r rules/ (detect)" "$n" "$det"
 	row "cat > /dev/null" "$n" "$(measure "$cpu cat $f")" "$vs"
 	row "wc -l" "$n" "$(measure "$cpu wc -l $f")" "$vs"
 	row "grep -c" "$n" "$(measure "$cpu grep -c ' ' $f")" "$vs"
-	if [ "$kind" = auth ] && command -v fail2ban-regex >/dev/null 2>&1; then
-		# fail2ban is slow: time it on the first 100,000 lines.
-		head -100000 "$f" > "$out/auth-100k.log"
-		f2b=$(measure "$cpu fail2ban-regex $out/auth-100k.log /etc/fail2ban/filter.d/sshd.conf")
-		row "fail2ban-regex sshd (100k lines)" 100000 "$f2b" "$vs"
+	# the peers are slow: they read the first 100,000 lines
+	head -100000 "$f" > "$out/$kind-100k.log"
+	if command -v fail2ban-regex >/dev/null 2>&1; then
+		filter=sshd
+		[ "$kind" = nginx ] && filter=nginx-botsearch
+		f2b=$(measure "$cpu fail2ban-regex $out/$kind-100k.log /etc/fail2ban/filter.d/$filter.conf")
+		row "fail2ban-regex $filter (100k lines)" 100000 "$f2b" "$vd"
+	fi
+	if command -v crowdsec >/dev/null 2>&1; then
+		type=syslog
+		[ "$kind" = nginx ] && type=nginx
+		cs=$(cs_replay "$out/$kind-100k.log" "$type")
+		row "crowdsec replay -type $type (100k)" 100000 "$cs" "$vd"
 	fi
 done
+
+# Windows: OTRF's JSON events (one flat object a line), repeated.
+if [ -d "$otrf/datasets" ] && [ -d "$sigma/rules/windows" ]; then
+	win="$out/windows.jsonl"
+	if [ ! -s "$win" ]; then
+		mkdir -p "$out/otrf"
+		find "$otrf/datasets" -name '*.zip' | while read -r z; do
+			unzip -o -q "$z" '*.json' -d "$out/otrf" 2>/dev/null || true
+		done
+		find "$out/otrf" -name '*.json' ! -path '*__MACOSX*' -exec cat {} + > "$out/otrf.jsonl"
+		one=$(wc -l < "$out/otrf.jsonl")
+		: > "$win"
+		total=0
+		while [ "$total" -lt 1000000 ]; do
+			cat "$out/otrf.jsonl" >> "$win"
+			total=$((total + one))
+		done
+	fi
+	n=$(wc -l < "$win")
+	wr="-r $sigma/rules/windows -r $sigma/rules-threat-hunting/windows"
+	nr=$($vigie rules list $wr | wc -l)
+	echo "windows: $n JSON events, $(du -m "$win" | cut -f1) MB, $nr SigmaHQ Windows rules, one core"
+	wdec=$(measure "$cpu $vigie scan $win")
+	wdet=$(measure "$cpu $vigie scan $wr $win")
+	row "vigie scan (decode only)" "$n" "$wdec"
+	row "vigie scan, SigmaHQ Windows rules" "$n" "$wdet"
+	awk -v a="${wdec% *}" -v b="${wdet% *}" 'BEGIN{
+		printf "  detection costs %.2fx the decoding alone\n", b / a }'
+fi

@@ -113,6 +113,8 @@ struct sg_corr {
 	/* aliases: for group-by name g and referenced rule r, the field
 	 * name in r's events: alias[g * nrefs + r] (NULL: g itself) */
 	const char **alias;
+	uint16_t *alias_id; /* the interned name of each (alias or group) */
+	uint16_t field_id;
 	int64_t timespan; /* ns */
 	bool has_lo, has_hi, lo_incl, hi_incl, has_eq, has_neq;
 	double lo, hi, eq, neq;

@@ -12,6 +12,7 @@
  * is evicted; when a group is full its oldest entry goes. Every eviction
  * is counted. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@ struct centry {
 	uint64_t vh;   /* value_count: hash of the value */
 };
 
+#define KEY_INLINE 48
+#define ENT_INLINE 4
+
 struct group {
 	struct group *hnext;
 	struct group *lprev, *lnext; /* LRU */
@@ -43,10 +47,14 @@ struct group {
 	uint32_t n, cap;
 	int64_t expire;
 	int64_t wsec;
+	char key_in[KEY_INLINE];
+	struct centry e_in[ENT_INLINE];
 };
 
 struct sg_cstate {
 	const struct vg_ruleset *rs;
+	struct group *pool; /* freed groups, kept for reuse */
+	uint32_t npool;
 	struct group **tab;
 	uint32_t mask;
 	uint32_t ngroups;
@@ -73,9 +81,40 @@ struct sg_cstate *sg_cstate_new(const struct vg_ruleset *rs)
 
 static void group_free(struct group *g)
 {
-	free(g->key);
-	free(g->e);
+	if (g->key != g->key_in)
+		free(g->key);
+	if (g->e != g->e_in)
+		free(g->e);
 	free(g);
+}
+
+/* Gives a group back: small ones are kept for the next. */
+static void group_release(struct sg_cstate *c, struct group *g)
+{
+	if (g->key == g->key_in && g->e == g->e_in && c->npool < 4096) {
+		g->hnext = c->pool;
+		c->pool = g;
+		c->npool++;
+		return;
+	}
+	group_free(g);
+}
+
+static struct group *group_new(struct sg_cstate *c, size_t kl)
+{
+	struct group *g = c->pool;
+
+	if (g != NULL) {
+		c->pool = g->hnext;
+		c->npool--;
+	} else {
+		g = xmalloc(sizeof(*g));
+	}
+	memset(g, 0, offsetof(struct group, key_in));
+	g->key = kl <= KEY_INLINE ? g->key_in : xmalloc(kl + 1);
+	g->e = g->e_in;
+	g->cap = ENT_INLINE;
+	return g;
 }
 
 void sg_cstate_free(struct sg_cstate *c)
@@ -84,6 +123,10 @@ void sg_cstate_free(struct sg_cstate *c)
 		return;
 	for (struct group *g = c->lru_head, *nx; g; g = nx) {
 		nx = g->lnext;
+		group_free(g);
+	}
+	for (struct group *g = c->pool, *nx; g; g = nx) {
+		nx = g->hnext;
 		group_free(g);
 	}
 	free(c->tab);
@@ -159,7 +202,7 @@ static void group_remove(struct sg_cstate *c, struct group *g)
 	wheel_del(c, g);
 	lru_del(c, g);
 	c->ngroups--;
-	group_free(g);
+	group_release(c, g);
 }
 
 static bool upper_only(const struct sg_corr *k)
@@ -310,8 +353,9 @@ static void fire(struct vg_sigma *s, struct group *g,
 
 /* The value of field name f for the match being fed: from the event, or
  * from the group of the correlation that produced it. */
-static bool value_of(const char *f, struct sg_ev *e, const struct vg_match *m,
-		     const struct sg_corr *from, const char **p, size_t *n)
+static bool value_of(const char *f, uint16_t fid, struct sg_ev *e,
+		     const struct vg_match *m, const struct sg_corr *from,
+		     const char **p, size_t *n)
 {
 	if (from != NULL) {
 		const char *g = m->group;
@@ -330,8 +374,7 @@ static bool value_of(const char *f, struct sg_ev *e, const struct vg_match *m,
 		}
 		return false;
 	}
-	uint16_t id = vg_intern_find(f, strlen(f));
-	int i = id ? sg_ev_first(e, id) : -1;
+	int i = fid ? sg_ev_first(e, fid) : -1;
 	if (i < 0 || sg_ev_isnull(e, i))
 		return false;
 	uint32_t len;
@@ -362,11 +405,12 @@ void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
 		c->last_ts = ts;
 	for (uint32_t gi = 0; gi < k->ngroup; gi++) {
 		const char *f = k->alias[gi * k->nrefs + ref];
+		uint16_t fid = k->alias_id[gi * k->nrefs + ref];
 		const char *p;
 		size_t n;
 		if (f == NULL)
 			f = k->group[gi];
-		if (!value_of(f, e, m, from, &p, &n))
+		if (!value_of(f, fid, e, m, from, &p, &n))
 			return; /* cannot be grouped */
 		if (n > 200)
 			n = 200;
@@ -381,7 +425,7 @@ void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
 	if (k->type == CT_VALUE_COUNT || k->type >= CT_VALUE_SUM) {
 		const char *p;
 		size_t n;
-		if (!value_of(k->field, e, m, from, &p, &n))
+		if (!value_of(k->field, k->field_id, e, m, from, &p, &n))
 			return;
 		if (k->type == CT_VALUE_COUNT) {
 			ent.vh = fnv(p, n, 14695981039346656037ull);
@@ -408,10 +452,9 @@ void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
 			group_remove(c, c->lru_head);
 			sg_stats(s)->corr_evicted++;
 		}
-		g = xcalloc(1, sizeof(*g));
+		g = group_new(c, kl);
 		g->corr = corr;
 		g->h = h;
-		g->key = xmalloc(kl + 1);
 		memcpy(g->key, key, kl);
 		g->keylen = (uint32_t)kl;
 		g->hnext = c->tab[h & c->mask];
@@ -454,8 +497,13 @@ void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
 			sg_stats(s)->corr_evicted++;
 		}
 		if (g->n == g->cap) {
-			g->cap = g->cap ? g->cap * 2 : 8;
-			g->e = xreallocarray(g->e, g->cap, sizeof(*g->e));
+			g->cap *= 2;
+			if (g->e == g->e_in) {
+				g->e = xreallocarray(NULL, g->cap, sizeof(*g->e));
+				memcpy(g->e, g->e_in, sizeof(g->e_in));
+			} else {
+				g->e = xreallocarray(g->e, g->cap, sizeof(*g->e));
+			}
 		}
 		/* insert in time order (events may come slightly late) */
 		uint32_t at = g->n;

@@ -40,11 +40,17 @@ struct lit {
 	bool cased;
 	const char *s;
 	uint32_t len;
+	bool whole; /* the value must be this literal (an equality) */
 };
 
+/* The prefilter of one field: Vectorscan for literals the value must
+ * contain, a hash table for values it must equal (cheaper than a scan for
+ * short fields such as EventID or event.action). */
 struct fdb {
 	uint16_t field;
-	hs_database_t *db;
+	hs_database_t *db;  /* NULL when the field has only equalities */
+	uint32_t *eq;       /* open addressing: literal id + 1, or 0 */
+	uint32_t eqmask;
 };
 
 struct sg_prefilter {
@@ -53,6 +59,9 @@ struct sg_prefilter {
 	int16_t *db_of_field; /* NSLOT entries, -1 if none */
 	/* literal id → rules (CSR) */
 	uint32_t nlit;
+	const char **lit_s;
+	uint32_t *lit_len;
+	bool *lit_cased;
 	uint32_t *lit_off, *lit_rules;
 	bool *always;  /* per rule: no literal is required */
 	uint32_t *rule_fields; /* per rule: bitset offset… (see rule_dbs) */
@@ -414,8 +423,13 @@ void vg_rules_free(struct vg_ruleset *rs)
 		pcre2_code_free(rs->re[i]);
 	free(rs->re);
 	if (rs->pf != NULL) {
-		for (uint32_t i = 0; i < rs->pf->ndb; i++)
+		for (uint32_t i = 0; i < rs->pf->ndb; i++) {
 			hs_free_database(rs->pf->db[i].db);
+			free(rs->pf->db[i].eq);
+		}
+		free(rs->pf->lit_s);
+		free(rs->pf->lit_len);
+		free(rs->pf->lit_cased);
 		free(rs->pf->db);
 		free(rs->pf->db_of_field);
 		free(rs->pf->lit_off);
@@ -691,7 +705,8 @@ static struct litset lits_fm(struct vg_arena *a, const struct sg_fm *fm)
 			continue;
 		}
 		grp[s.n] = v->group;
-		s.l[s.n++] = (struct lit){fm->field, v->cased, v->s, v->len};
+		s.l[s.n++] = (struct lit){fm->field, v->cased, v->s, v->len,
+					  v->kind == SV_EQ};
 	}
 	if (s.n == 0)
 		return ls_none();
@@ -766,6 +781,15 @@ static struct litset lits_node(struct vg_arena *a, const struct sg_detect *d,
 	return ls_none();
 }
 
+/* FNV-1a of the folded text: equal under ASCII case folding, equal hash. */
+static uint32_t fold_hash(const char *p, uint32_t n)
+{
+	uint32_t h = 2166136261u;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ sg_fold[(uint8_t)p[i]]) * 16777619u;
+	return h;
+}
+
 struct ent {
 	struct lit l;
 	uint32_t rule;
@@ -778,6 +802,8 @@ static int cmp_ent(const void *x, const void *y)
 		return a->l.field < b->l.field ? -1 : 1;
 	if (a->l.cased != b->l.cased)
 		return a->l.cased ? 1 : -1;
+	if (a->l.whole != b->l.whole)
+		return a->l.whole ? 1 : -1;
 	if (a->l.len != b->l.len)
 		return a->l.len < b->l.len ? -1 : 1;
 	int c = memcmp(a->l.s, b->l.s, a->l.len);
@@ -821,6 +847,7 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 	for (uint32_t i = 0; i < ne; i++) {
 		bool same = i > 0 && e[i].l.field == e[i - 1].l.field &&
 			    e[i].l.cased == e[i - 1].l.cased &&
+			    e[i].l.whole == e[i - 1].l.whole &&
 			    e[i].l.len == e[i - 1].l.len &&
 			    memcmp(e[i].l.s, e[i - 1].l.s, e[i].l.len) == 0;
 		if (!same)
@@ -831,6 +858,14 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 	}
 	pf->lit_off[nl] = nr;
 	pf->nlit = nl;
+	pf->lit_s = xcalloc(nl + 1, sizeof(char *));
+	pf->lit_len = xcalloc(nl + 1, sizeof(uint32_t));
+	pf->lit_cased = xcalloc(nl + 1, sizeof(bool));
+	for (uint32_t k = 0; k < ne; k++) {
+		pf->lit_s[lid[k]] = e[k].l.s;
+		pf->lit_len[lid[k]] = e[k].l.len;
+		pf->lit_cased[lid[k]] = e[k].l.cased;
+	}
 	/* One database per field. */
 	uint32_t i = 0;
 	pf->db = xcalloc(ne + 1, sizeof(*pf->db));
@@ -844,9 +879,28 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 		unsigned *fl = xcalloc(j - i, sizeof(unsigned));
 		unsigned *ids = xcalloc(j - i, sizeof(unsigned));
 		size_t *lens = xcalloc(j - i, sizeof(size_t));
+		uint32_t neq = 0;
+		for (uint32_t k = i; k < j; k++)
+			neq += e[k].l.whole && field != 0 &&
+			       (k == i || lid[k] != lid[k - 1]);
+		struct fdb fd = {field, NULL, NULL, 0};
+		if (neq > 0) {
+			uint32_t sz = 16;
+			while (sz < 2 * neq)
+				sz <<= 1;
+			fd.eq = xcalloc(sz, sizeof(uint32_t));
+			fd.eqmask = sz - 1;
+		}
 		for (uint32_t k = i; k < j; k++) {
 			if (k > i && lid[k] == lid[k - 1])
 				continue;
+			if (e[k].l.whole && field != 0) {
+				uint32_t h = fold_hash(e[k].l.s, e[k].l.len);
+				while (fd.eq[h & fd.eqmask])
+					h++;
+				fd.eq[h & fd.eqmask] = lid[k] + 1;
+				continue;
+			}
 			ex[cnt] = e[k].l.s;
 			lens[cnt] = e[k].l.len;
 			ids[cnt] = lid[k];
@@ -856,7 +910,8 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 		}
 		hs_compile_error_t *ce = NULL;
 		hs_database_t *db = NULL;
-		if (hs_compile_lit_multi(ex, fl, ids, lens, cnt, HS_MODE_BLOCK,
+		if (cnt > 0 &&
+		    hs_compile_lit_multi(ex, fl, ids, lens, cnt, HS_MODE_BLOCK,
 					 NULL, &db, &ce) != HS_SUCCESS) {
 			snprintf(err, errlen, "prefilter: %s",
 				 ce ? ce->message : "compile failed");
@@ -867,7 +922,8 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 			return -1;
 		}
 		pf->db_of_field[field] = (int16_t)pf->ndb;
-		pf->db[pf->ndb++] = (struct fdb){field, db};
+		fd.db = db;
+		pf->db[pf->ndb++] = fd;
 		free(ex), free(fl), free(ids), free(lens);
 		i = j;
 	}
@@ -1068,7 +1124,8 @@ struct vg_sigma *vg_sigma_new(const struct vg_ruleset *rs)
 	pcre2_set_depth_limit(s->e.mc, 1000);
 	s->e.re_errors = &s->st.regex_errors;
 	for (uint32_t i = 0; rs->pf && i < rs->pf->ndb; i++)
-		hs_alloc_scratch(rs->pf->db[i].db, &s->scratch);
+		if (rs->pf->db[i].db != NULL)
+			hs_alloc_scratch(rs->pf->db[i].db, &s->scratch);
 	s->litgen = xcalloc(rs->pf ? rs->pf->nlit + 1 : 1, sizeof(uint32_t));
 	s->hits = xcalloc(rs->pf ? rs->pf->nlit + 1 : 1, sizeof(uint32_t));
 	s->rulegen = xcalloc(rs->n + 1, sizeof(uint32_t));
@@ -1123,6 +1180,27 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to,
 		s->hits[s->nhits++] = id;
 	}
 	return 0;
+}
+
+/* Equalities: one hash probe for the value. */
+static void eq_probe(struct vg_sigma *s, const struct sg_prefilter *pf,
+		     const struct fdb *db, int i)
+{
+	uint32_t n;
+	const char *f = sg_ev_val(&s->e, i, &n, true);
+	uint32_t h = fold_hash(s->vp[i], s->vl[i]);
+
+	for (uint32_t id; (id = db->eq[h & db->eqmask]) != 0; h++) {
+		id--;
+		if (pf->lit_len[id] != n)
+			continue;
+		if (memcmp(pf->lit_cased[id] ? s->vp[i] : f, pf->lit_s[id], n) != 0)
+			continue;
+		if (s->litgen[id] != s->gen) {
+			s->litgen[id] = s->gen;
+			s->hits[s->nhits++] = id;
+		}
+	}
 }
 
 static void apply_renames(struct vg_sigma *s, const struct route *r)
@@ -1201,10 +1279,13 @@ void vg_sigma_eval(struct vg_sigma *s, const struct vg_event *ev,
 			continue;
 		}
 		for (int i = sg_ev_first(&s->e, db->field); i >= 0;
-		     i = s->vnext[i])
-			if (s->vl[i] > 0)
+		     i = s->vnext[i]) {
+			if (db->eq != NULL)
+				eq_probe(s, pf, db, i);
+			if (db->db != NULL && s->vl[i] > 0)
 				hs_scan(db->db, s->vp[i], s->vl[i], 0,
 					s->scratch, on_hit, s);
+		}
 	}
 	for (uint32_t h = 0; h < s->nhits; h++) {
 		uint32_t lit = s->hits[h];

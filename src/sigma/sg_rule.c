@@ -515,6 +515,17 @@ static int load_corr(struct vg_ruleset *rs, const struct ynode *doc,
 			 types[k->type]);
 		return -1;
 	}
+	k->alias_id = vg_arena_alloc(rs->a, (k->ngroup * k->nrefs + 1) *
+						    sizeof(uint16_t));
+	for (uint32_t g = 0; g < k->ngroup; g++)
+		for (uint32_t r2 = 0; r2 < k->nrefs; r2++) {
+			const char *f = k->alias[g * k->nrefs + r2];
+			if (f == NULL)
+				f = k->group[g];
+			k->alias_id[g * k->nrefs + r2] = vg_intern(f, strlen(f));
+		}
+	if (k->field != NULL)
+		k->field_id = vg_intern(k->field, strlen(k->field));
 	if (k->type == CT_VALUE_PERCENTILE &&
 	    (k->percentile <= 0 || k->percentile > 100)) {
 		snprintf(why, whylen,

@@ -14,7 +14,9 @@ check() { # name expected actual
 }
 export TZ=UTC
 
-for c in scan decode explain; do
+rules=$(cd "$(dirname "$0")/../../rules" && pwd)
+
+for c in scan decode explain rules; do
 	"$vigie" $c --help > "$t/h" 2>&1
 	check "$c --help exits 0" 0 $?
 	grep -q "usage: vigie $c" "$t/h" && ok "$c --help shows usage" || no "$c --help shows usage"
@@ -65,6 +67,56 @@ check "oversize exit 0" 0 $?
 check "oversize records" 3 "$(wc -l < "$t/o")"
 grep -q '"truncated":true' "$t/o" && ok "oversize flagged" || no "oversize flagged"
 check "oversize reported" "vigie decode: 1 record(s) longer than the bound were cut" "$(cat "$t/e")"
+
+# Sigma rules: detections as a table, JSON and CSV
+cat > "$t/web.log" <<'EOF2'
+198.51.100.7 - - [03/Mar/2026:10:00:00 +0000] "GET /item.php?id=1%27%20UNION%20SELECT%201,2-- HTTP/1.1" 200 5 "-" "=HYPERLINK(\"http://x\")"
+198.51.100.8 - - [03/Mar/2026:10:00:01 +0000] "GET /index.html HTTP/1.1" 200 5 "-" "Mozilla/5.0"
+EOF2
+"$vigie" scan -r "$rules" "$t/web.log" > "$t/o" 2> "$t/e"
+check "scan -r exit 0" 0 $?
+grep -q 'SQL injection in a web request' "$t/o" && ok "scan -r table names the rule" || no "scan -r table" "$(cat "$t/o")"
+grep -q "web.log:1" "$t/o" && ok "scan -r table gives file:line" || no "scan -r file:line" "$(cat "$t/o")"
+grep -q '^detections  1 by these rules' "$t/e" && ok "scan -r summary on stderr" || no "scan -r summary" "$(cat "$t/e")"
+grep -q '^rules       19 loaded, 0 refused' "$t/e" && ok "scan -r counts rules" || no "scan -r counts rules" "$(cat "$t/e")"
+"$vigie" scan -r "$rules" --json --no-summary "$t/web.log" > "$t/o" 2> "$t/e"
+check "scan --json: one detection" 1 "$(wc -l < "$t/o")"
+grep -q '"rule_id":"866abdc2-7913-4e2d-b8cf-44d882478a6b"' "$t/o" && ok "scan --json rule id" || no "scan --json rule id" "$(cat "$t/o")"
+grep -q '"line":1,' "$t/o" && ok "scan --json line" || no "scan --json line" "$(cat "$t/o")"
+check "scan --no-summary: nothing on stderr" "" "$(cat "$t/e")"
+"$vigie" scan -r "$rules" --csv --no-summary "$t/web.log" > "$t/o"
+check "scan --csv header" "time,level,rule_id,rule,file,line,group,record" "$(head -1 "$t/o")"
+# (the cell is the terminal-escaped record, so its backslash is doubled)
+grep -q '""=HYPERLINK(\\\\""http://x\\\\"")"""$' "$t/o" && ok "scan --csv quotes the record (RFC 4180)" || no "scan --csv quoting" "$(cat "$t/o")"
+"$vigie" scan --csv "$t/web.log" > /dev/null 2>&1
+check "scan --csv without rules exits 2" 2 $?
+"$vigie" scan -r /nonexistent "$t/web.log" > /dev/null 2> "$t/e"
+check "missing rules path exits 1" 1 $?
+check "missing rules path message" "vigie: /nonexistent: No such file or directory" "$(cat "$t/e")"
+
+# rules check: refusals with file:line and reason, counted
+mkdir "$t/r"
+cp "$rules/web/web_attacks_uri.yml" "$t/r/"
+printf 'title: old\nlogsource: {product: linux}\ndetection:\n  sel: {a: 1}\n  condition: sel | count() > 3\n' > "$t/r/old.yml"
+printf 'title: bad\ndetection:\n  sel: {a|nosuch: 1}\n  condition: sel\n' > "$t/r/bad.yml"
+"$vigie" rules check -r "$t/r" > "$t/o"
+check "rules check with refusals exits 1" 1 $?
+grep -q "old.yml:5: old: condition: aggregations" "$t/o" && ok "rules check: file:line: rule: reason" || no "rules check line" "$(cat "$t/o")"
+grep -q "bad.yml:3: bad: unknown modifier: nosuch" "$t/o" && ok "rules check: unknown modifier" || no "rules check modifier" "$(cat "$t/o")"
+grep -q "^5 rules loaded, 2 refused" "$t/o" && ok "rules check totals" || no "rules check totals" "$(cat "$t/o")"
+"$vigie" rules check -r "$rules" > /dev/null
+check "rules check on vigie's rules exits 0" 0 $?
+"$vigie" rules list -r "$rules" | grep -q '^high *821c12ca-fee0-4327-8a63-cec0910f31ce correlation SSH brute force' && ok "rules list" || no "rules list"
+
+# explain -r: which rules match, and why one does not
+line='198.51.100.9 - - [03/Mar/2026:10:00:00 +0000] "GET /search?q=%3Cscript%3E HTTP/1.1" 200 5 "-" "curl/8"'
+"$vigie" explain -r "$rules" "$line" > "$t/o"
+grep -q 'Cross-site scripting in a web request' "$t/o" && ok "explain -r lists the match" || no "explain -r match" "$(cat "$t/o")"
+"$vigie" explain -r "$rules" --rule 'Attack tool user agent' "$line" > "$t/o"
+grep -q '  result: no match' "$t/o" && ok "explain --rule says no match" || no "explain --rule" "$(cat "$t/o")"
+grep -q '    c-useragent: no' "$t/o" && ok "explain --rule names the failing test" || no "explain --rule test" "$(cat "$t/o")"
+"$vigie" explain -r "$rules" --rule nosuch "$line" > /dev/null 2>&1
+check "explain --rule unknown exits 2" 2 $?
 
 # output that cannot be written
 "$vigie" decode "$t/logs/access.log" > /dev/full 2> "$t/e"

@@ -229,12 +229,6 @@ static int cmpd(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int cmpu64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* The aggregate the condition compares; *ready false when the type's
  * own requirement (temporal) is not met. */
 static double aggregate(const struct sg_corr *k, const struct group *g,
@@ -244,17 +238,10 @@ static double aggregate(const struct sg_corr *k, const struct group *g,
 	switch (k->type) {
 	case CT_EVENT_COUNT:
 		return g->n;
-	case CT_VALUE_COUNT: {
-		uint64_t *h = xmalloc((g->n + 1) * sizeof(*h));
-		uint32_t d = 0;
-		for (uint32_t i = 0; i < g->n; i++)
-			h[i] = g->e[i].vh;
-		qsort(h, g->n, sizeof(*h), cmpu64);
-		for (uint32_t i = 0; i < g->n; i++)
-			d += i == 0 || h[i] != h[i - 1];
-		free(h);
-		return d;
-	}
+	case CT_VALUE_COUNT:
+		/* a repeated value replaces its older entry (see
+		 * sg_corr_feed): the entries are the distinct values */
+		return g->n;
 	case CT_TEMPORAL: {
 		uint64_t seen = 0;
 		for (uint32_t i = 0; i < g->n; i++)

@@ -56,6 +56,12 @@ row() { # name lines "seconds kb" [reference lines/s]
 # waits on its API); peak memory read from /proc before stopping it.
 cs_replay() { # file type -> "seconds kb"
 	log="$out/crowdsec-$2.log"
+	# Debian's offline hub ships the path traversal list under its older
+	# name; without the newer one the scenario logs an error for every
+	# request, which would time the logging. Give it the list it wants.
+	d=/var/lib/crowdsec/data
+	[ -e "$d/http_path_traversal.txt" ] || [ ! -e "$d/path_traversal.txt" ] ||
+		cp "$d/path_traversal.txt" "$d/http_path_traversal.txt" 2>/dev/null || true
 	t0=$(date +%s%N)
 	$cpu crowdsec -c /etc/crowdsec/config.yaml -dsn "file://$1" -type "$2" \
 		-no-capi >"$log" 2>&1 &

@@ -194,6 +194,8 @@ struct vg_ruleset {
 	bool compiled;
 	struct sg_prefilter *pf;
 	_Atomic uint32_t *canon; /* event name id → Sigma name id | 1<<31 */
+	uint64_t *used;          /* Sigma names some rule or the mapping
+				  * reads (bitset): only those are indexed */
 	pcre2_code **re;         /* every compiled expression, to free */
 	uint32_t nre, capre;
 };
@@ -241,7 +243,8 @@ int sg_ev_next(struct sg_ev *e, int idx);
 const char *sg_ev_val(struct sg_ev *e, int idx, uint32_t *len, bool folded);
 bool sg_ev_isnull(struct sg_ev *e, int idx);
 const char *sg_ev_raw(struct sg_ev *e, uint32_t *len, bool folded);
-uint32_t sg_ev_nfields(struct sg_ev *e);
+/* A folded copy of p[0..n), valid for the event. */
+const char *sg_ev_fold(struct sg_ev *e, const char *p, uint32_t n);
 
 /* Matching (sg_value.c). */
 bool sg_val_match(const struct sg_val *v, struct sg_ev *e, const char *s,

@@ -68,10 +68,8 @@ struct sg_cstate {
 struct sg_cstate *sg_cstate_new(const struct vg_ruleset *rs)
 {
 	struct sg_cstate *c = xcalloc(1, sizeof(*c));
-	uint32_t n = 1024;
+	uint32_t n = 256; /* grows with the live groups (see grow) */
 
-	while (n < rs->corr_max_groups && n < (1u << 22))
-		n <<= 1;
 	c->rs = rs;
 	c->tab = xcalloc(n, sizeof(*c->tab));
 	c->mask = n - 1;
@@ -203,6 +201,27 @@ static void group_remove(struct sg_cstate *c, struct group *g)
 	lru_del(c, g);
 	c->ngroups--;
 	group_release(c, g);
+}
+
+/* Doubles the table when the live groups outnumber its buckets, so that
+ * it stays as small (and as cache-resident) as the live state. */
+static void grow(struct sg_cstate *c)
+{
+	uint32_t n = (c->mask + 1) * 2;
+	struct group **t;
+
+	if (c->ngroups <= c->mask + 1 || n > (1u << 22))
+		return;
+	t = xcalloc(n, sizeof(*t));
+	for (uint32_t i = 0; i <= c->mask; i++)
+		for (struct group *g = c->tab[i], *nx; g; g = nx) {
+			nx = g->hnext;
+			g->hnext = t[g->h & (n - 1)];
+			t[g->h & (n - 1)] = g;
+		}
+	free(c->tab);
+	c->tab = t;
+	c->mask = n - 1;
 }
 
 static bool upper_only(const struct sg_corr *k)
@@ -447,6 +466,7 @@ void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
 		g->hnext = c->tab[h & c->mask];
 		c->tab[h & c->mask] = g;
 		c->ngroups++;
+		grow(c);
 		sg_stats(s)->corr_groups++;
 	} else {
 		wheel_del(c, g);

@@ -239,8 +239,10 @@ static void index_event(struct vg_sigma *s, const struct vg_event *ev)
 	vg_arena_reset(s->fa);
 	for (uint32_t i = 0; i < ev->nfields; i++) {
 		const struct vg_field *f = &ev->fields[i];
-		view_add(s, canon(rs, f->id), f->p, f->len,
-			 (f->flags & VG_FF_NULL) != 0);
+		uint16_t c = canon(rs, f->id);
+		if (rs->used[c / 64] >> (c % 64) & 1)
+			view_add(s, c, f->p, f->len,
+				 (f->flags & VG_FF_NULL) != 0);
 	}
 	const uint16_t ls[3] = {ev->product, ev->category, ev->service};
 	const uint16_t at[3] = {s->at_product, s->at_category, s->at_service};
@@ -270,10 +272,11 @@ bool sg_ev_isnull(struct sg_ev *e, int idx)
 	return s->vnull[idx];
 }
 
-uint32_t sg_ev_nfields(struct sg_ev *e)
+static const char *fold(struct vg_sigma *s, const char *p, uint32_t n);
+
+const char *sg_ev_fold(struct sg_ev *e, const char *p, uint32_t n)
 {
-	struct vg_sigma *s = e->eng;
-	return s->nview;
+	return fold(e->eng, p, n);
 }
 
 static const char *fold(struct vg_sigma *s, const char *p, uint32_t n)
@@ -443,6 +446,7 @@ void vg_rules_free(struct vg_ruleset *rs)
 	free(rs->ref);
 	free(rs->filt);
 	free((void *)rs->canon);
+	free(rs->used);
 	vg_arena_free(rs->a);
 	free(rs);
 }
@@ -950,6 +954,54 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 	return 0;
 }
 
+static void use(struct vg_ruleset *rs, uint16_t id)
+{
+	rs->used[id / 64] |= 1ull << (id % 64);
+}
+
+static void use_detect(struct vg_ruleset *rs, const struct sg_detect *d)
+{
+	for (uint32_t i = 0; i < d->nid; i++)
+		for (uint32_t m = 0; m < d->id[i].n; m++)
+			for (uint32_t f = 0; f < d->id[i].m[m].n; f++) {
+				const struct sg_fm *fm = &d->id[i].m[m].f[f];
+				use(rs, fm->field);
+				for (uint32_t v = 0; v < fm->nv; v++)
+					if (fm->v[v].kind == SV_FIELDREF)
+						use(rs, fm->v[v].ref);
+			}
+}
+
+/* The Sigma names anything reads: only those fields are indexed. */
+static void mark_used(struct vg_ruleset *rs)
+{
+	rs->used = xcalloc(NSLOT / 64, sizeof(uint64_t));
+	for (uint32_t i = 0; i < rs->n; i++) {
+		const struct sg_rule *r = rs->r[i];
+		use_detect(rs, &r->det);
+		for (uint32_t f = 0; f < r->nfilt; f++)
+			use_detect(rs, r->filt[f]);
+		if (r->corr != NULL) {
+			const struct sg_corr *k = r->corr;
+			for (uint32_t x = 0; x < k->ngroup * k->nrefs; x++)
+				use(rs, k->alias_id[x]);
+			use(rs, k->field_id);
+		}
+	}
+	for (uint32_t k = 0; k < rs->map.nkeyf; k++)
+		use(rs, rs->map.keyf[k]);
+	for (uint32_t k = 0; k < rs->map.nsrc; k++) {
+		const struct sg_src *src = &rs->map.src[k];
+		for (uint32_t x = 0; x < src->when.n; x++)
+			use(rs, src->when.f[x].field);
+		for (uint32_t x = 0; x < src->nren; x++) {
+			use(rs, src->from[x]);
+			use(rs, src->to[x]);
+		}
+	}
+	rs->used[0] &= ~1ull; /* id 0: keywords, not a field */
+}
+
 int vg_rules_compile(struct vg_ruleset *rs, char *err, size_t errlen)
 {
 	if (rs->compiled)
@@ -971,6 +1023,7 @@ int vg_rules_compile(struct vg_ruleset *rs, char *err, size_t errlen)
 		r->unmapped = r->nsrcs == 0;
 		rs->unmapped += r->unmapped;
 	}
+	mark_used(rs);
 	if (build_prefilter(rs, err, errlen) != 0)
 		return -1;
 	rs->compiled = true;
@@ -1301,8 +1354,16 @@ void vg_sigma_eval(struct vg_sigma *s, const struct vg_event *ev,
 	}
 	for (uint32_t k = 0; k < r->nalways; k++)
 		s->cand[s->ncand++] = r->always[k];
-	if (s->ncand > 1)
+	if (s->ncand > 16) {
 		qsort(s->cand, s->ncand, sizeof(uint32_t), cmpu32);
+	} else {
+		for (uint32_t i = 1; i < s->ncand; i++) {
+			uint32_t x = s->cand[i], j = i;
+			for (; j > 0 && s->cand[j - 1] > x; j--)
+				s->cand[j] = s->cand[j - 1];
+			s->cand[j] = x;
+		}
+	}
 	s->st.prefilter_skipped += r->nrules - s->ncand;
 	s->st.evaluated += s->ncand;
 	for (uint32_t k = 0; k < s->ncand; k++) {

@@ -1244,13 +1244,13 @@ bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 			hit = sg_val_match(v, e, raw, n, fr);
 			for (uint32_t i = 0; !hit && e->ev->decoder ==
 							     VG_DEC_JSON &&
-					     i < sg_ev_nfields(e);
+					     i < e->ev->nfields;
 			     i++) {
-				uint32_t vn;
-				const char *fs = sg_ev_val(e, (int)i, &vn, false);
-				const char *ff = sg_ev_val(e, (int)i, &vn, true);
-				if (fs != NULL)
-					hit = sg_val_match(v, e, fs, vn, ff);
+				const struct vg_field *f = &e->ev->fields[i];
+				if (f->flags & VG_FF_NULL)
+					continue;
+				hit = sg_val_match(v, e, f->p, f->len,
+						   sg_ev_fold(e, f->p, f->len));
 			}
 			if (hit) {
 				if (!multi)

@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 #include <stdlib.h>
+#include <string.h>
 
 #include "../lib/arena.h"
 #include "../lib/intern.h"
@@ -86,10 +87,10 @@ static bool str(struct jp *j, const char **s, size_t *n)
 	const char *p = j->p + 1, *start = p;
 	bool esc = false;
 
+	for (;;) {
 #ifdef __SSE2__
-	/* 16 bytes at a time up to the first quote, backslash or control
-	 * byte (most strings have none until their end) */
-	{
+		/* 16 bytes at a time up to the next quote, backslash or
+		 * control byte */
 		const __m128i quote = _mm_set1_epi8('"');
 		const __m128i bslash = _mm_set1_epi8('\\');
 		const __m128i flip = _mm_set1_epi8((char)0x80);
@@ -107,21 +108,20 @@ static bool str(struct jp *j, const char **s, size_t *n)
 			}
 			p += 16;
 		}
-	}
 #endif
-	while (p < j->end && *p != '"') {
+		if (p >= j->end)
+			return false;
+		if (*p == '"')
+			break;
 		if (*p == '\\') {
 			esc = true;
-			p++;
-			if (p >= j->end)
-				return false;
-		} else if ((unsigned char)*p < 0x20) {
-			return false;
+			p += 2;
+			continue;
 		}
+		if ((unsigned char)*p < 0x20)
+			return false;
 		p++;
 	}
-	if (p >= j->end)
-		return false;
 	j->p = p + 1;
 	if (!esc) {
 		*s = start;
@@ -134,10 +134,16 @@ static bool str(struct jp *j, const char **s, size_t *n)
 	o = out;
 	for (const char *q = start; q < p; q++) {
 		unsigned cp, lo;
+		const char *bs = memchr(q, '\\', (size_t)(p - q));
 
-		if (*q != '\\') {
-			*o++ = *q;
-			continue;
+		if (bs == NULL)
+			bs = p;
+		if (bs > q) { /* the plain run up to the next escape */
+			memcpy(o, q, (size_t)(bs - q));
+			o += bs - q;
+			q = bs;
+			if (q >= p)
+				break;
 		}
 		q++;
 		switch (*q) {

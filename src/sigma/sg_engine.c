@@ -99,6 +99,7 @@ struct vg_sigma {
 	struct vg_arena *fa; /* folded copies, reset per event */
 	/* routes */
 	struct route *rt[ROUTE_BUCKETS];
+	struct route *last;
 	uint32_t nroutes;
 	struct vg_arena *ra;
 	/* prefilter */
@@ -1032,12 +1033,25 @@ int vg_rules_compile(struct vg_ruleset *rs, char *err, size_t errlen)
 
 /* ---- routes ---- */
 
+/* Route keys are short: 8 bytes a step, multiply and fold. */
 static uint32_t hash(const char *p, uint32_t n)
 {
-	uint32_t h = 2166136261u;
-	for (uint32_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)p[i]) * 16777619u;
-	return h;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	uint32_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (i < n) {
+		uint64_t w = 0;
+		memcpy(&w, p + i, n - i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static uint32_t route_key(struct vg_sigma *s, const struct vg_event *ev,
@@ -1141,22 +1155,28 @@ static struct route *route_get(struct vg_sigma *s, const struct vg_event *ev)
 {
 	char key[KEYMAX];
 	uint32_t n = route_key(s, ev, key);
-	uint32_t h = hash(key, n) % ROUTE_BUCKETS;
+	uint32_t h;
 
+	/* consecutive events mostly share their route */
+	if (s->last != NULL && s->last->keylen == n &&
+	    memcmp(s->last->key, key, n) == 0)
+		return s->last;
+	h = hash(key, n) % ROUTE_BUCKETS;
 	for (struct route *r = s->rt[h]; r; r = r->next)
 		if (r->keylen == n && memcmp(r->key, key, n) == 0)
-			return r;
+			return s->last = r;
 	if (s->nroutes >= ROUTE_MAX) {
 		memset(s->rt, 0, sizeof(s->rt));
 		vg_arena_reset(s->ra);
 		s->nroutes = 0;
+		s->last = NULL;
 		h = hash(key, n) % ROUTE_BUCKETS;
 	}
 	struct route *r = route_build(s, ev, key, n);
 	r->next = s->rt[h];
 	s->rt[h] = r;
 	s->nroutes++;
-	return r;
+	return s->last = r;
 }
 
 /* ---- evaluation ---- */

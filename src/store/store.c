@@ -1,0 +1,399 @@
+/* The SQLite store (see store.h). */
+#include "store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../lib/xmalloc.h"
+
+/* Each migration is applied once, in order, in its own transaction;
+ * PRAGMA user_version holds how many have been. Never edit one that has
+ * shipped: add the next. */
+static const char *const migrations[] = {
+	/* 1: alerts, incidents, decisions, positions, audit */
+	"CREATE TABLE incidents ("
+	" id INTEGER PRIMARY KEY,"
+	" created INTEGER NOT NULL,"   /* UTC ns */
+	" updated INTEGER NOT NULL,"
+	" t0 INTEGER NOT NULL,"        /* awareness time */
+	" title TEXT NOT NULL,"
+	" severity INTEGER NOT NULL,"
+	" rsit_class TEXT, rsit_type TEXT,"
+	" tlp TEXT NOT NULL DEFAULT 'TLP:AMBER',"
+	" status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new',"
+	"  'triage','containment','eradication','recovery','post-incident',"
+	"  'closed','rejected','duplicate','false-positive')),"
+	" entity TEXT);"
+	"CREATE TABLE alerts ("
+	" id INTEGER PRIMARY KEY,"
+	" ts INTEGER NOT NULL,"
+	" rule_id TEXT, rule_title TEXT NOT NULL,"
+	" level INTEGER NOT NULL,"
+	" source TEXT NOT NULL, offset INTEGER NOT NULL, lineno INTEGER,"
+	" src_ip TEXT, user TEXT, host TEXT,"
+	" grp TEXT, value REAL,"
+	" event TEXT NOT NULL,"
+	" incident_id INTEGER REFERENCES incidents(id),"
+	" UNIQUE (source, offset, rule_id, rule_title, grp));"
+	"CREATE INDEX alerts_ts ON alerts(ts);"
+	"CREATE INDEX alerts_ip ON alerts(src_ip);"
+	"CREATE TABLE observables ("
+	" incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+	" kind TEXT NOT NULL, value TEXT NOT NULL,"
+	" UNIQUE (incident_id, kind, value));"
+	"CREATE TABLE timeline ("
+	" id INTEGER PRIMARY KEY,"
+	" incident_id INTEGER NOT NULL REFERENCES incidents(id),"
+	" ts INTEGER NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL);"
+	"CREATE TABLE decisions ("
+	" id INTEGER PRIMARY KEY,"
+	" created INTEGER NOT NULL, until INTEGER NOT NULL,"
+	" scope TEXT NOT NULL CHECK (scope IN ('ip','range')),"
+	" value TEXT NOT NULL, origin TEXT NOT NULL, reason TEXT,"
+	" alert_id INTEGER REFERENCES alerts(id),"
+	" simulated INTEGER NOT NULL DEFAULT 0,"
+	" deleted INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX decisions_value ON decisions(value);"
+	"CREATE TABLE positions ("
+	" source TEXT PRIMARY KEY,"
+	" inode INTEGER NOT NULL, offset INTEGER NOT NULL,"
+	" head TEXT NOT NULL, cursor TEXT NOT NULL,"
+	" updated INTEGER NOT NULL);"
+	"CREATE TABLE audit ("
+	" id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+	" actor TEXT NOT NULL, action TEXT NOT NULL,"
+	" object TEXT, detail TEXT);",
+};
+#define NMIG (int)(sizeof(migrations) / sizeof(migrations[0]))
+
+struct vg_store {
+	sqlite3 *db;
+	sqlite3_stmt *add_alert, *set_pos, *get_pos, *audit;
+	char err[256];
+	char pos_source[1024], pos_head[128], pos_cursor[1024];
+	bool intx;
+};
+
+int vg_store_migrations(void) { return NMIG; }
+
+static int fail(struct vg_store *s, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+const char *vg_store_error(const struct vg_store *s) { return s->err; }
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int exec(struct vg_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof(s->err), "%s",
+			 msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int vg_store_version(struct vg_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int migrate(struct vg_store *s)
+{
+	int v = vg_store_version(s);
+	char sql[64];
+
+	if (v < 0)
+		return fail(s, "reading the schema version");
+	if (v > NMIG) {
+		snprintf(s->err, sizeof(s->err),
+			 "the store has schema %d, newer than this vigie (%d)",
+			 v, NMIG);
+		return -1;
+	}
+	for (; v < NMIG; v++) {
+		if (exec(s, "BEGIN IMMEDIATE") != 0)
+			return -1;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (exec(s, migrations[v]) != 0 || exec(s, sql) != 0) {
+			char keep[300];
+			snprintf(keep, sizeof(keep), "migration %d: %.200s",
+				 v + 1, s->err);
+			exec(s, "ROLLBACK");
+			snprintf(s->err, sizeof(s->err), "%.250s", keep);
+			return -1;
+		}
+		if (exec(s, "COMMIT") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int prepare(struct vg_store *s, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+			       NULL) != SQLITE_OK)
+		return fail(s, "preparing a statement");
+	return 0;
+}
+
+struct vg_store *vg_store_open(const char *dir, bool readonly, char *err,
+			       size_t errlen)
+{
+	struct vg_store *s = xcalloc(1, sizeof(*s));
+	char path[4096];
+	struct stat sb;
+	int flags = readonly ? SQLITE_OPEN_READONLY
+			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a directory", dir);
+		free(s);
+		return NULL;
+	}
+	if (stat(dir, &sb) != 0 && (readonly || mkdir(dir, 0750) != 0)) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		free(s);
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "%s/vigie.db", dir);
+	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+			 s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		sqlite3_close(s->db);
+		free(s);
+		return NULL;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 1);
+	/* WAL: readers (the CLI) never block the writer. NORMAL sync keeps
+	 * every committed transaction across a crash of vigie; a power cut
+	 * may lose the last ones, never corrupt the file. */
+	if ((!readonly && (exec(s, "PRAGMA journal_mode=WAL") != 0 ||
+			   exec(s, "PRAGMA synchronous=NORMAL") != 0 ||
+			   exec(s, "PRAGMA foreign_keys=ON") != 0 ||
+			   migrate(s) != 0)) ||
+	    (readonly && vg_store_version(s) != NMIG &&
+	     snprintf(s->err, sizeof(s->err),
+		      "the store has schema %d, this vigie wants %d",
+		      vg_store_version(s), NMIG) > 0) ||
+	    (!readonly &&
+	     (prepare(s, &s->add_alert,
+		      "INSERT OR IGNORE INTO alerts (ts, rule_id, rule_title,"
+		      " level, source, offset, lineno, src_ip, user, host, grp,"
+		      " value, event) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)") != 0 ||
+	      prepare(s, &s->set_pos,
+		      "INSERT INTO positions (source, inode, offset, head,"
+		      " cursor, updated) VALUES (?,?,?,?,?,?) ON CONFLICT"
+		      " (source) DO UPDATE SET inode=excluded.inode,"
+		      " offset=excluded.offset, head=excluded.head,"
+		      " cursor=excluded.cursor, updated=excluded.updated") !=
+		      0 ||
+	      prepare(s, &s->audit,
+		      "INSERT INTO audit (ts, actor, action, object, detail)"
+		      " VALUES (?,?,?,?,?)") != 0)) ||
+	    prepare(s, &s->get_pos,
+		    "SELECT inode, offset, head, cursor FROM positions"
+		    " WHERE source = ?") != 0) {
+		snprintf(err, errlen, "%s: %s", path, s->err);
+		vg_store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void vg_store_close(struct vg_store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->intx)
+		vg_store_rollback(s);
+	sqlite3_finalize(s->add_alert);
+	sqlite3_finalize(s->set_pos);
+	sqlite3_finalize(s->get_pos);
+	sqlite3_finalize(s->audit);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+int vg_store_begin(struct vg_store *s)
+{
+	if (exec(s, "BEGIN IMMEDIATE") != 0)
+		return -1;
+	s->intx = true;
+	return 0;
+}
+
+int vg_store_commit(struct vg_store *s)
+{
+	if (exec(s, "COMMIT") != 0) {
+		vg_store_rollback(s);
+		return -1;
+	}
+	s->intx = false;
+	return 0;
+}
+
+void vg_store_rollback(struct vg_store *s)
+{
+	char keep[256];
+
+	snprintf(keep, sizeof(keep), "%s", s->err);
+	exec(s, "ROLLBACK");
+	snprintf(s->err, sizeof(s->err), "%s", keep);
+	s->intx = false;
+}
+
+static void text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+int vg_store_add_alert(struct vg_store *s, const struct vg_alert *a,
+		       int64_t *id)
+{
+	sqlite3_stmt *st = s->add_alert;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, a->ts);
+	text(st, 2, a->rule_id ? a->rule_id : "");
+	text(st, 3, a->rule_title);
+	sqlite3_bind_int(st, 4, a->level);
+	text(st, 5, a->source);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)a->offset);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)a->lineno);
+	text(st, 8, a->src_ip);
+	text(st, 9, a->user);
+	text(st, 10, a->host);
+	/* '' rather than NULL: NULLs are all distinct to UNIQUE */
+	text(st, 11, a->group ? a->group : "");
+	sqlite3_bind_double(st, 12, a->value);
+	text(st, 13, a->event_json ? a->event_json : "{}");
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return fail(s, "adding an alert");
+	if (sqlite3_changes(s->db) == 0)
+		return 1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int vg_store_set_position(struct vg_store *s, const struct vg_position *p)
+{
+	sqlite3_stmt *st = s->set_pos;
+	int rc;
+
+	sqlite3_reset(st);
+	text(st, 1, p->source);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)p->inode);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)p->offset);
+	text(st, 4, p->head ? p->head : "");
+	text(st, 5, p->cursor ? p->cursor : "");
+	sqlite3_bind_int64(st, 6, now_ns());
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "saving a position");
+}
+
+int vg_store_get_position(struct vg_store *s, const char *source,
+			  struct vg_position *p)
+{
+	sqlite3_stmt *st = s->get_pos;
+	int rc;
+
+	sqlite3_reset(st);
+	text(st, 1, source);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return fail(s, "reading a position");
+	}
+	snprintf(s->pos_source, sizeof(s->pos_source), "%s", source);
+	snprintf(s->pos_head, sizeof(s->pos_head), "%s",
+		 (const char *)sqlite3_column_text(st, 2));
+	snprintf(s->pos_cursor, sizeof(s->pos_cursor), "%s",
+		 (const char *)sqlite3_column_text(st, 3));
+	p->source = s->pos_source;
+	p->inode = (uint64_t)sqlite3_column_int64(st, 0);
+	p->offset = (uint64_t)sqlite3_column_int64(st, 1);
+	p->head = s->pos_head;
+	p->cursor = s->pos_cursor;
+	sqlite3_reset(st);
+	return 1;
+}
+
+int64_t vg_store_count(struct vg_store *s, const char *table)
+{
+	static const char *const ok[] = {"alerts", "incidents", "decisions",
+					 "positions", "audit", "observables",
+					 "timeline"};
+	char sql[128];
+	sqlite3_stmt *st;
+	int64_t n = -1;
+	bool known = false;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		known |= strcmp(ok[i], table) == 0;
+	if (!known)
+		return -1;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "counting");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int vg_store_audit(struct vg_store *s, const char *actor, const char *action,
+		   const char *object, const char *detail)
+{
+	sqlite3_stmt *st = s->audit;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, now_ns());
+	text(st, 2, actor);
+	text(st, 3, action);
+	text(st, 4, object);
+	text(st, 5, detail);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "writing the audit trail");
+}

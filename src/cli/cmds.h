@@ -7,6 +7,7 @@ int cmd_decode(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Exit codes, the same for every command. */
 enum {

@@ -27,6 +27,7 @@ static const struct cmd {
 	{"decode", cmd_decode, "print logs as events, one JSON object a line"},
 	{"explain", cmd_explain, "show which decoder takes a line, its fields, and the rules it matches"},
 	{"rules", cmd_rules, "check Sigma rules: what loads, what is refused and why"},
+	{"run", cmd_run, "check a configuration (-n); the watch loop comes next"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "this text; 'vigie COMMAND --help' for a command"},
 };

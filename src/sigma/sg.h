@@ -7,7 +7,7 @@
 
 #include "../lib/arena.h"
 #include "sigma.h"
-#include "ydoc.h"
+#include "../lib/ydoc.h"
 
 #define SG_WILD_STAR 256 /* in a pattern of uint16 "characters" */
 #define SG_WILD_ONE 257

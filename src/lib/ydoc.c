@@ -5,7 +5,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "../lib/arena.h"
+#include "arena.h"
 
 struct frame {
 	struct ynode *n;

@@ -15,6 +15,8 @@
 #include "../lib/vtime.h"
 #include "../lib/xmalloc.h"
 #include "../event/event_json.h"
+#include "../run/incident.h"
+#include "../store/store.h"
 #include "cmds.h"
 #include "input.h"
 #include "rules.h"
@@ -30,6 +32,10 @@ static const char usage[] =
 	"  --csv              with rules: detections as CSV (cells that a\n"
 	"                     spreadsheet would run as formulas are quoted)\n"
 	"  --no-summary       with rules: print only the detections\n"
+	"  --store DIR        with rules: also record each detection in the\n"
+	"                     store in DIR (SQLite) and file it into an\n"
+	"                     incident; a detection already recorded (same\n"
+	"                     file, offset and rule) is not recorded twice\n"
 	"%s%s";
 
 #define PROGS 1024
@@ -53,7 +59,140 @@ struct scan {
 	const char *path;
 	struct vg_buf out;
 	bool out_err;
+	/* --store */
+	struct vg_store *store;
+	struct vg_incidents *inc;
+	bool intx, store_err;
+	uint64_t stored, replayed;
+	struct vg_buf js;
 };
+
+static bool name_is(const char *name, size_t nl, const char *const *set)
+{
+	for (size_t i = 0; set[i]; i++) {
+		size_t sl = strlen(set[i]);
+		if (nl >= sl && memcmp(name + nl - sl, set[i], sl) == 0 &&
+		    (nl == sl || name[nl - sl - 1] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static const char *const ip_names[] = {"source.ip", "c-ip", "IpAddress",
+				       "SourceAddress", "src_ip", "ip", NULL};
+static const char *const user_names[] = {"user.name", "user.target.name", "TargetUserName",
+					 "SubjectUserName", "User", "user",
+					 NULL};
+static const char *const host_names[] = {"host.name", "Computer", "Hostname",
+					 NULL};
+
+/* The address, user and host an alert is about: from the correlation's
+ * group, else from the event. Copies into buf (3 × 256 bytes). */
+static void entities(const struct vg_match *m, char buf[3][256],
+		     const char *out[3])
+{
+	const char *const *sets[3] = {ip_names, user_names, host_names};
+
+	out[0] = out[1] = out[2] = NULL;
+	if (m->group != NULL) {
+		const char *g = m->group;
+		while (*g) {
+			const char *eq = strchr(g, '='), *end = strstr(g, ", ");
+			if (eq == NULL)
+				break;
+			if (end == NULL)
+				end = g + strlen(g);
+			for (int k = 0; k < 3; k++)
+				if (!out[k] && name_is(g, (size_t)(eq - g),
+						       sets[k])) {
+					snprintf(buf[k], 256, "%.*s",
+						 (int)(end - eq - 1), eq + 1);
+					out[k] = buf[k];
+				}
+			g = *end ? end + 2 : end;
+		}
+	}
+	for (uint32_t i = 0; m->ev && i < m->ev->nfields; i++) {
+		size_t nl;
+		const struct vg_field *f = &m->ev->fields[i];
+		const char *name = vg_intern_str(f->id, &nl);
+		for (int k = 0; k < 3; k++)
+			if (!out[k] && !(f->flags & VG_FF_NULL) && f->len &&
+			    name_is(name, nl, sets[k])) {
+				snprintf(buf[k], 256, "%.*s",
+					 (int)(f->len > 255 ? 255 : f->len), f->p);
+				out[k] = buf[k];
+			}
+	}
+}
+
+/* Records the detection, and files it into an incident. */
+static void store_match(struct scan *s, const struct vg_match *m)
+{
+	char ent[3][256];
+	const char *e[3];
+	int64_t id = 0;
+
+	if (s->store_err)
+		return;
+	if (!s->intx) {
+		if (vg_store_begin(s->store) != 0)
+			goto fail;
+		s->intx = true;
+	}
+	entities(m, ent, e);
+	vg_buf_reset(&s->js);
+	if (m->ev != NULL)
+		vg_event_json(&s->js, m->ev, vg_decoder_name(m->ev->decoder),
+			      VG_EJ_RAW);
+	else
+		vg_buf_puts(&s->js, "{}");
+	struct vg_alert a = {
+		.ts = m->ts,
+		.rule_id = m->rule->id,
+		.rule_title = m->rule->title,
+		.level = (int)m->rule->level,
+		.source = s->path,
+		.offset = m->ev ? m->ev->offset : 0,
+		.lineno = m->ev ? m->ev->lineno : 0,
+		.src_ip = e[0], .user = e[1], .host = e[2],
+		.group = m->group,
+		.value = m->value,
+		.event_json = vg_buf_cstr(&s->js),
+	};
+	int rc = vg_store_add_alert(s->store, &a, &id);
+	if (rc < 0)
+		goto fail;
+	if (rc == 1) {
+		s->replayed++;
+		return;
+	}
+	s->stored++;
+	if (vg_incidents_file(s->inc, s->store, id, &a, m->rule->tags,
+			      m->rule->ntags) < 0)
+		goto fail;
+	return;
+fail:
+	fprintf(stderr, "vigie scan: the store: %s\n",
+		vg_store_error(s->store));
+	s->store_err = true;
+}
+
+static void store_commit(struct scan *s)
+{
+	if (s->store == NULL || !s->intx)
+		return;
+	s->intx = false;
+	if (s->store_err) {
+		vg_store_rollback(s->store);
+		return;
+	}
+	if (vg_store_commit(s->store) != 0) {
+		fprintf(stderr, "vigie scan: the store: %s\n",
+			vg_store_error(s->store));
+		s->store_err = true;
+	}
+}
 
 /* Fields worth showing beside a detection, first found first. */
 static const char *const shown[] = {
@@ -102,6 +241,8 @@ static void on_match(const struct vg_match *m, void *arg)
 
 	s->detections++;
 	s->per_rule[r->index]++;
+	if (s->store != NULL)
+		store_match(s, m);
 	if (m->ts != VG_TS_NONE)
 		vg_time_fmt(ts, m->ts);
 	if (s->outfmt == 1) {
@@ -202,11 +343,21 @@ static void count_prog(struct scan *s, const char *p, size_t n)
 	s->prog_other++;
 }
 
+static int sink_events(struct scan *s, struct vg_batch *b);
+
 static int sink(struct vg_batch *b, const char *path, void *arg)
 {
 	struct scan *s = arg;
+	int rc;
 
 	s->path = path;
+	rc = sink_events(s, b);
+	store_commit(s);
+	return rc;
+}
+
+static int sink_events(struct scan *s, struct vg_batch *b)
+{
 	for (uint32_t i = 0; i < b->n; i++) {
 		const struct vg_event *ev = &b->ev[i];
 
@@ -482,6 +633,7 @@ int cmd_scan(int argc, char **argv)
 	int json = 0, csv = 0, summary = 1;
 	struct timespec t0, t1;
 	struct vg_rules_opts ro = {0};
+	const char *store_dir = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		int r = vg_input_opt(argc, argv, &i, &o);
@@ -504,6 +656,8 @@ int cmd_scan(int argc, char **argv)
 			csv = 1;
 		} else if (strcmp(argv[i], "--no-summary") == 0) {
 			summary = 0;
+		} else if (strcmp(argv[i], "--store") == 0 && i + 1 < argc) {
+			store_dir = argv[++i];
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "vigie scan: unknown option '%s'\n",
 				argv[i]);
@@ -538,9 +692,31 @@ int cmd_scan(int argc, char **argv)
 		if (csv)
 			vg_buf_puts(&s->out, "time,level,rule_id,rule,file,line,"
 					     "group,record\n");
-	} else if (csv) {
-		fprintf(stderr, "vigie scan: --csv lists detections; give "
-				"rules with -r\n");
+		if (store_dir != NULL) {
+			char err[512];
+			s->store = vg_store_open(store_dir, false, err,
+						 sizeof(err));
+			s->inc = s->store ? vg_incidents_new(
+						    (int64_t)3600 * 1000000000,
+						    NULL, err, sizeof(err))
+					  : NULL;
+			if (s->inc == NULL) {
+				fprintf(stderr, "vigie scan: %s\n", err);
+				vg_store_close(s->store);
+				vg_sigma_free(s->sg);
+				vg_rules_free(s->rs);
+				free(s->per_rule);
+				vg_buf_free(&s->out);
+				free(paths);
+				free(s);
+				vg_rules_opts_free(&ro);
+				return VG_EXIT_INPUT;
+			}
+			vg_buf_init(&s->js, 64u << 20);
+		}
+	} else if (csv || store_dir) {
+		fprintf(stderr, "vigie scan: --csv and --store are about "
+				"detections; give rules with -r\n");
 		goto usage;
 	}
 	s->tmin = INT64_MAX;
@@ -549,6 +725,7 @@ int cmd_scan(int argc, char **argv)
 	vg_input_run(np ? paths : def, np ? np : nd, &o, sink, s, &t);
 	if (s->sg != NULL) {
 		vg_sigma_flush(s->sg, on_match, s);
+		store_commit(s);
 		if (vg_buf_flush(&s->out, 1) != 0)
 			s->out_err = true;
 	}
@@ -562,6 +739,18 @@ int cmd_scan(int argc, char **argv)
 	else
 		print_text(s, &t, secs);
 	int out_err = s->out_err;
+	if (s->store != NULL) {
+		if (summary)
+			fprintf(stderr,
+				"store       %llu detections recorded, %llu "
+				"already there\n",
+				(unsigned long long)s->stored,
+				(unsigned long long)s->replayed);
+		out_err |= s->store_err;
+		vg_store_close(s->store);
+		vg_incidents_free(s->inc);
+		vg_buf_free(&s->js);
+	}
 	if (s->rs != NULL) {
 		vg_sigma_free(s->sg);
 		vg_rules_free(s->rs);

@@ -28,6 +28,8 @@ static const struct cmd {
 	{"explain", cmd_explain, "show which decoder takes a line, its fields, and the rules it matches"},
 	{"rules", cmd_rules, "check Sigma rules: what loads, what is refused and why"},
 	{"run", cmd_run, "check a configuration (-n); the watch loop comes next"},
+	{"incidents", cmd_incidents, "list, show and update the incidents in the store"},
+	{"alerts", cmd_alerts, "list the last alerts in the store"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "this text; 'vigie COMMAND --help' for a command"},
 };

@@ -397,3 +397,294 @@ int vg_store_audit(struct vg_store *s, const char *actor, const char *action,
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "writing the audit trail");
 }
+
+/* ---- incidents ---- */
+
+static int64_t one_int(struct vg_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	int64_t v = 0;
+
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		v = fail(s, what);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static sqlite3_stmt *stmt(struct vg_store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, "preparing a query");
+		return NULL;
+	}
+	return st;
+}
+
+static int run(struct vg_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, what);
+}
+
+int64_t vg_store_find_incident(struct vg_store *s, const char *kind,
+			       const char *value, int64_t since)
+{
+	sqlite3_stmt *st = stmt(
+		s, "SELECT i.id FROM incidents i JOIN observables o"
+		   " ON o.incident_id = i.id WHERE o.kind = ? AND o.value = ?"
+		   " AND i.updated >= ? AND i.status NOT IN ('closed',"
+		   " 'rejected', 'duplicate', 'false-positive')"
+		   " ORDER BY i.updated DESC LIMIT 1");
+	if (st == NULL)
+		return -1;
+	text(st, 1, kind);
+	text(st, 2, value);
+	sqlite3_bind_int64(st, 3, since);
+	return one_int(s, st, "finding an incident");
+}
+
+int64_t vg_store_new_incident(struct vg_store *s, const char *title,
+			      int severity, const char *rsit_class,
+			      const char *rsit_type, int64_t ts,
+			      const char *entity)
+{
+	int64_t now = now_ns();
+	sqlite3_stmt *st = stmt(
+		s, "INSERT INTO incidents (created, updated, t0, title,"
+		   " severity, rsit_class, rsit_type, entity)"
+		   " VALUES (?,?,?,?,?,?,?,?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, ts);
+	sqlite3_bind_int64(st, 3, now); /* aware when vigie saw it */
+	text(st, 4, title);
+	sqlite3_bind_int(st, 5, severity);
+	text(st, 6, rsit_class);
+	text(st, 7, rsit_type);
+	text(st, 8, entity);
+	if (run(s, st, "creating an incident") != 0)
+		return -1;
+	int64_t id = sqlite3_last_insert_rowid(s->db);
+	char obj[32];
+	snprintf(obj, sizeof(obj), "incident/%lld", (long long)id);
+	if (vg_store_audit(s, "vigie", "incident.create", obj, title) != 0)
+		return -1;
+	return id;
+}
+
+int vg_store_touch_incident(struct vg_store *s, int64_t id, int severity,
+			    int64_t ts)
+{
+	sqlite3_stmt *st = stmt(
+		s, "UPDATE incidents SET severity = max(severity, ?),"
+		   " updated = max(updated, ?) WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, severity);
+	sqlite3_bind_int64(st, 2, ts);
+	sqlite3_bind_int64(st, 3, id);
+	return run(s, st, "updating an incident");
+}
+
+int vg_store_add_observable(struct vg_store *s, int64_t id, const char *kind,
+			    const char *value)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO observables"
+				   " (incident_id, kind, value) VALUES (?,?,?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	text(st, 2, kind);
+	text(st, 3, value);
+	return run(s, st, "adding an observable");
+}
+
+int vg_store_add_timeline(struct vg_store *s, int64_t id, int64_t ts,
+			  const char *kind, const char *txt)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT INTO timeline (incident_id, ts,"
+				   " kind, text) VALUES (?,?,?,?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, ts);
+	text(st, 3, kind);
+	text(st, 4, txt);
+	return run(s, st, "adding to a timeline");
+}
+
+int vg_store_link_alert(struct vg_store *s, int64_t alert, int64_t incident)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE alerts SET incident_id = ?"
+				   " WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, incident);
+	sqlite3_bind_int64(st, 2, alert);
+	return run(s, st, "linking an alert");
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	return v ? v : "";
+}
+
+int vg_store_incidents(struct vg_store *s, int64_t id, vg_incident_fn fn,
+		       void *arg)
+{
+	sqlite3_stmt *st = stmt(
+		s, "SELECT i.id, i.created, i.updated, i.t0, i.title,"
+		   " i.severity, i.rsit_class, i.rsit_type, i.tlp, i.status,"
+		   " i.entity, (SELECT count(*) FROM alerts a"
+		   " WHERE a.incident_id = i.id) FROM incidents i"
+		   " WHERE ? = 0 OR i.id = ? ORDER BY i.updated DESC, i.id DESC");
+	int rc, n = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vg_incident in = {
+			.id = sqlite3_column_int64(st, 0),
+			.created = sqlite3_column_int64(st, 1),
+			.updated = sqlite3_column_int64(st, 2),
+			.t0 = sqlite3_column_int64(st, 3),
+			.title = col(st, 4),
+			.severity = sqlite3_column_int(st, 5),
+			.rsit_class = col(st, 6),
+			.rsit_type = col(st, 7),
+			.tlp = col(st, 8),
+			.status = col(st, 9),
+			.entity = col(st, 10),
+			.nalerts = sqlite3_column_int64(st, 11),
+		};
+		n++;
+		if (fn(&in, arg) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "listing incidents");
+	return n;
+}
+
+int vg_store_set_incident(struct vg_store *s, int64_t id, const char *field,
+			  const char *value, const char *actor)
+{
+	static const char *const tlp[] = {"TLP:RED", "TLP:AMBER+STRICT",
+					  "TLP:AMBER", "TLP:GREEN",
+					  "TLP:CLEAR"};
+	const char *sql;
+	bool ok = false;
+	char obj[32], detail[160];
+
+	if (strcmp(field, "status") == 0) {
+		sql = "UPDATE incidents SET status = ? WHERE id = ?";
+	} else if (strcmp(field, "tlp") == 0) {
+		for (size_t i = 0; i < sizeof(tlp) / sizeof(tlp[0]); i++)
+			ok |= strcmp(tlp[i], value) == 0;
+		if (!ok) {
+			snprintf(s->err, sizeof(s->err),
+				 "tlp: TLP:RED, TLP:AMBER+STRICT, TLP:AMBER, "
+				 "TLP:GREEN or TLP:CLEAR");
+			return -1;
+		}
+		sql = "UPDATE incidents SET tlp = ? WHERE id = ?";
+	} else {
+		snprintf(s->err, sizeof(s->err), "unknown field '%.40s' "
+						 "(status, tlp)",
+			 field);
+		return -1;
+	}
+	if (vg_store_begin(s) != 0)
+		return -1;
+	sqlite3_stmt *st = stmt(s, sql);
+	if (st == NULL) {
+		vg_store_rollback(s);
+		return -1;
+	}
+	text(st, 1, value);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		if (strstr(sqlite3_errmsg(s->db), "CHECK") != NULL)
+			snprintf(s->err, sizeof(s->err),
+				 "status: new, triage, containment, "
+				 "eradication, recovery, post-incident, closed, "
+				 "rejected, duplicate or false-positive");
+		else
+			fail(s, "updating an incident");
+		vg_store_rollback(s);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_changes(s->db) == 0) {
+		vg_store_rollback(s);
+		return 1;
+	}
+	snprintf(obj, sizeof(obj), "incident/%lld", (long long)id);
+	snprintf(detail, sizeof(detail), "%s=%s", field, value);
+	if (vg_store_audit(s, actor, "incident.set", obj, detail) != 0 ||
+	    vg_store_add_timeline(s, id, now_ns(), "change", detail) != 0) {
+		vg_store_rollback(s);
+		return -1;
+	}
+	return vg_store_commit(s);
+}
+
+int vg_store_rows(struct vg_store *s, const char *what, int64_t id,
+		  int limit, vg_row_fn fn, void *arg)
+{
+	const char *sql;
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (strcmp(what, "timeline") == 0)
+		sql = "SELECT ts, kind, text FROM timeline WHERE incident_id = ?"
+		      " ORDER BY ts, id LIMIT ?";
+	else if (strcmp(what, "observables") == 0)
+		sql = "SELECT kind, value FROM observables WHERE incident_id = ?"
+		      " ORDER BY kind, value LIMIT ?";
+	else if (strcmp(what, "alerts") == 0)
+		sql = "SELECT ts, level, rule_title, source, lineno,"
+		      " coalesce(src_ip, ''), coalesce(user, ''), grp,"
+		      " coalesce(incident_id, '') FROM alerts"
+		      " WHERE ? = 0 OR incident_id = ? ORDER BY ts DESC, id DESC"
+		      " LIMIT ?";
+	else
+		return -1;
+	if ((st = stmt(s, sql)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (strcmp(what, "alerts") == 0) {
+		sqlite3_bind_int64(st, 2, id);
+		sqlite3_bind_int(st, 3, limit);
+	} else {
+		sqlite3_bind_int(st, 2, limit);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cols[16];
+		int nc = sqlite3_column_count(st);
+		for (int i = 0; i < nc && i < 16; i++)
+			cols[i] = col(st, i);
+		n++;
+		if (fn(nc, cols, arg) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "listing");
+	return n;
+}

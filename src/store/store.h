@@ -69,4 +69,48 @@ int64_t vg_store_count(struct vg_store *s, const char *table);
 int vg_store_audit(struct vg_store *s, const char *actor, const char *action,
 		   const char *object, const char *detail);
 
+/* ---- incidents ---- */
+
+struct vg_incident {
+	int64_t id, created, updated, t0;
+	const char *title, *rsit_class, *rsit_type, *tlp, *status, *entity;
+	int severity;
+	int64_t nalerts;
+};
+
+/* The open incident (not closed, rejected, duplicate or false-positive)
+ * that has the observable kind=value and was updated at or after since;
+ * its id, or 0 when none, -1 on error. */
+int64_t vg_store_find_incident(struct vg_store *s, const char *kind,
+			       const char *value, int64_t since);
+int64_t vg_store_new_incident(struct vg_store *s, const char *title,
+			      int severity, const char *rsit_class,
+			      const char *rsit_type, int64_t ts,
+			      const char *entity);
+/* Raises the severity to at least severity and updated to at least ts. */
+int vg_store_touch_incident(struct vg_store *s, int64_t id, int severity,
+			    int64_t ts);
+int vg_store_add_observable(struct vg_store *s, int64_t id, const char *kind,
+			    const char *value);
+int vg_store_add_timeline(struct vg_store *s, int64_t id, int64_t ts,
+			  const char *kind, const char *text);
+int vg_store_link_alert(struct vg_store *s, int64_t alert, int64_t incident);
+
+typedef int (*vg_incident_fn)(const struct vg_incident *in, void *arg);
+/* Calls fn for each incident, newest first (all when id is 0). */
+int vg_store_incidents(struct vg_store *s, int64_t id, vg_incident_fn fn,
+		       void *arg);
+/* Sets field (status or tlp) of incident id, with an audit line; the
+ * value is checked by the schema (status) or here (tlp). Returns 0, 1
+ * when there is no such incident, -1 on error (message in
+ * vg_store_error). */
+int vg_store_set_incident(struct vg_store *s, int64_t id, const char *field,
+			  const char *value, const char *actor);
+
+typedef int (*vg_row_fn)(int ncol, const char *const *col, void *arg);
+/* Rows of a fixed query: "timeline" and "observables" of incident id, or
+ * "alerts" (of incident id, or the last limit when id is 0). */
+int vg_store_rows(struct vg_store *s, const char *what, int64_t id,
+		  int limit, vg_row_fn fn, void *arg);
+
 #endif

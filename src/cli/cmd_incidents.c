@@ -90,7 +90,7 @@ static int alert_row(int nc, const char *const *col, void *arg)
 	(void)nc;
 	ts(o, col[0]);
 	vg_buf_printf(o, "  %-8s ",
-		      vg_level_name((enum vg_level)atoi(col[1])));
+		      vg_level_name((enum vg_level)strtol(col[1], NULL, 10)));
 	vg_esc_term(o, col[2], strlen(col[2]));
 	vg_buf_puts(o, "\n    ");
 	if (col[5][0]) {
@@ -136,7 +136,13 @@ static int incidents_or_alerts(int argc, char **argv, bool alerts)
 		if (strcmp(argv[i], "--state") == 0 && i + 1 < argc) {
 			dir = argv[++i];
 		} else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-			limit = atoi(argv[++i]);
+			long v = strtol(argv[++i], &end, 10);
+			if (*end || v < 1 || v > 1000000) {
+				fprintf(stderr, "vigie: -n wants a count from 1 "
+						"to 1000000\n");
+				return VG_EXIT_USAGE;
+			}
+			limit = (int)v;
 		} else if (!alerts && id == 0 &&
 			   (id = strtoll(argv[i], &end, 10)) > 0 && *end == '\0') {
 			continue;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "../lib/arena.h"
+#include "../lib/buf.h"
+#include "../lib/escape.h"
 #include "../lib/xmalloc.h"
 #include "../lib/ydoc.h"
 #include "../sigma/sigma.h"
@@ -37,13 +39,20 @@ static void err(struct ctx *x, uint32_t line, const char *fmt, ...)
 	size_t have = *x->errs ? strlen(*x->errs) : 0;
 	int w;
 
+	struct vg_buf e;
+
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	w = snprintf(NULL, 0, "%s:%u: %s\n", x->path, line, msg);
+	/* the message quotes the file: its bytes are shown escaped (no
+	 * control character reaches the terminal, one error a line) */
+	vg_buf_init(&e, 8192);
+	vg_esc_term(&e, msg, strlen(msg));
+	w = snprintf(NULL, 0, "%s:%u: %s\n", x->path, line, vg_buf_cstr(&e));
 	*x->errs = xreallocarray(*x->errs, have + (size_t)w + 1, 1);
 	snprintf(*x->errs + have, (size_t)w + 1, "%s:%u: %s\n", x->path, line,
-		 msg);
+		 vg_buf_cstr(&e));
+	vg_buf_free(&e);
 	x->n++;
 }
 

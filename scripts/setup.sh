@@ -5,7 +5,7 @@
 set -eu
 want="build"
 [ $# -gt 0 ] && want=$1
-pkgs="make gcc meson ninja-build pkg-config python3 zlib1g-dev libcmocka-dev tzdata libyaml-dev libvectorscan-dev libpcre2-dev libsqlite3-dev sqlite3"
+pkgs="make gcc meson ninja-build pkg-config python3 zlib1g-dev libcmocka-dev tzdata libyaml-dev libvectorscan-dev libpcre2-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libssl-dev curl"
 case "$want" in
 test) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 bench) pkgs="$pkgs fail2ban time" ;;

@@ -10,6 +10,9 @@ int cmd_rules(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_decisions(int argc, char **argv);
+int cmd_bouncers(int argc, char **argv);
+int cmd_lapi(int argc, char **argv);
 
 /* Exit codes, the same for every command. */
 enum {

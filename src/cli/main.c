@@ -30,6 +30,9 @@ static const struct cmd {
 	{"run", cmd_run, "check a configuration (-n); the watch loop comes next"},
 	{"incidents", cmd_incidents, "list, show and update the incidents in the store"},
 	{"alerts", cmd_alerts, "list the last alerts in the store"},
+	{"decisions", cmd_decisions, "list, add and delete bans"},
+	{"bouncers", cmd_bouncers, "add a CrowdSec bouncer and print its key"},
+	{"lapi", cmd_lapi, "serve the decision stream to CrowdSec bouncers"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "this text; 'vigie COMMAND --help' for a command"},
 };

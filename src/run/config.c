@@ -347,6 +347,9 @@ static void sources(struct ctx *x, struct vg_config *c, const struct ynode *n)
 		if (kinds != 1) {
 			err(x, s->line, "a source is one of file, journald, "
 					"syslog, stdin");
+			free(o->path);
+			free(o->listen);
+			memset(o, 0, sizeof(*o));
 			continue;
 		}
 		if ((v = ymap_get(s, "format")) != NULL) {

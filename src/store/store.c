@@ -68,6 +68,15 @@ static const char *const migrations[] = {
 	" id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
 	" actor TEXT NOT NULL, action TEXT NOT NULL,"
 	" object TEXT, detail TEXT);",
+	/* 2: decision type and scenario; the bouncers of the decision
+	 * stream (key stored as SHA-512, last pull per bouncer) */
+	"ALTER TABLE decisions ADD COLUMN type TEXT NOT NULL DEFAULT 'ban';"
+	"ALTER TABLE decisions ADD COLUMN scenario TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX decisions_until ON decisions(until);"
+	"CREATE TABLE bouncers ("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	" key_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL,"
+	" last_pull INTEGER, last_seen INTEGER);",
 };
 #define NMIG (int)(sizeof(migrations) / sizeof(migrations[0]))
 
@@ -360,9 +369,10 @@ int vg_store_get_position(struct vg_store *s, const char *source,
 
 int64_t vg_store_count(struct vg_store *s, const char *table)
 {
-	static const char *const ok[] = {"alerts", "incidents", "decisions",
-					 "positions", "audit", "observables",
-					 "timeline"};
+	static const char *const ok[] = {"alerts",    "incidents",
+					 "decisions", "positions",
+					 "audit",     "observables",
+					 "timeline",  "bouncers"};
 	char sql[128];
 	sqlite3_stmt *st;
 	int64_t n = -1;
@@ -687,4 +697,168 @@ int vg_store_rows(struct vg_store *s, const char *what, int64_t id,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(s, "listing");
 	return n;
+}
+
+/* ---- decisions and bouncers ---- */
+
+int64_t vg_store_now(void) { return now_ns(); }
+
+int64_t vg_store_add_decision(struct vg_store *s, const struct vg_decision *d)
+{
+	sqlite3_stmt *st = stmt(
+		s, "INSERT INTO decisions (created, until, scope, value, origin,"
+		   " reason, alert_id, simulated, type, scenario)"
+		   " VALUES (?,?,?,?,?,?,?,?,?,?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, d->created);
+	sqlite3_bind_int64(st, 2, d->until);
+	text(st, 3, d->scope);
+	text(st, 4, d->value);
+	text(st, 5, d->origin);
+	text(st, 6, d->reason);
+	if (d->alert_id > 0)
+		sqlite3_bind_int64(st, 7, d->alert_id);
+	else
+		sqlite3_bind_null(st, 7);
+	sqlite3_bind_int(st, 8, d->simulated);
+	text(st, 9, d->type ? d->type : "ban");
+	text(st, 10, d->scenario ? d->scenario : "");
+	if (run(s, st, "adding a decision") != 0)
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int vg_store_delete_decisions(struct vg_store *s, int64_t id,
+			      const char *value, int64_t now)
+{
+	sqlite3_stmt *st = stmt(
+		s, "UPDATE decisions SET deleted = 1, until = min(until, ?)"
+		   " WHERE deleted = 0 AND until > ? AND (id = ? OR value = ?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	text(st, 4, value ? value : "");
+	if (run(s, st, "deleting decisions") != 0)
+		return -1;
+	return sqlite3_changes(s->db);
+}
+
+int vg_store_decisions(struct vg_store *s, enum vg_dq q, int64_t since,
+		       int64_t now, vg_decision_fn fn, void *arg)
+{
+	static const char *const sql[] = {
+		/* active */
+		"SELECT id, created, until, scope, value, origin, coalesce("
+		"reason, ''), simulated, type, scenario, deleted FROM decisions"
+		" WHERE deleted = 0 AND until > ?2 AND simulated = 0"
+		" AND created >= ?1 ORDER BY id",
+		/* expired (or deleted) at or after since */
+		"SELECT id, created, until, scope, value, origin, coalesce("
+		"reason, ''), simulated, type, scenario, deleted FROM decisions"
+		" WHERE until <= ?2 AND until >= ?1 AND simulated = 0"
+		" ORDER BY id",
+		/* everything recent, for the CLI */
+		"SELECT id, created, until, scope, value, origin, coalesce("
+		"reason, ''), simulated, type, scenario, deleted FROM decisions"
+		" WHERE until >= ?1 ORDER BY id DESC LIMIT 10000",
+	};
+	sqlite3_stmt *st = stmt(s, sql[q]);
+	int rc, n = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct vg_decision d = {
+			.id = sqlite3_column_int64(st, 0),
+			.created = sqlite3_column_int64(st, 1),
+			.until = sqlite3_column_int64(st, 2),
+			.scope = col(st, 3),
+			.value = col(st, 4),
+			.origin = col(st, 5),
+			.reason = col(st, 6),
+			.simulated = sqlite3_column_int(st, 7),
+			.type = col(st, 8),
+			.scenario = col(st, 9),
+			.deleted = sqlite3_column_int(st, 10),
+		};
+		n++;
+		if (fn(&d, arg) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "listing decisions");
+	return n;
+}
+
+int vg_store_count_decisions(struct vg_store *s, const char *value)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT count(*) FROM decisions"
+				   " WHERE value = ? AND simulated = 0");
+	if (st == NULL)
+		return -1;
+	text(st, 1, value);
+	return (int)one_int(s, st, "counting decisions");
+}
+
+int64_t vg_store_add_bouncer(struct vg_store *s, const char *name,
+			     const char *key_hash)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT INTO bouncers (name, key_hash,"
+				   " created) VALUES (?,?,?)");
+	if (st == NULL)
+		return -1;
+	text(st, 1, name);
+	text(st, 2, key_hash);
+	sqlite3_bind_int64(st, 3, now_ns());
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		if (sqlite3_extended_errcode(s->db) ==
+		    SQLITE_CONSTRAINT_UNIQUE) {
+			snprintf(s->err, sizeof(s->err),
+				 "a bouncer named '%.60s' exists", name);
+			return -1;
+		}
+		return fail(s, "adding a bouncer");
+	}
+	sqlite3_finalize(st);
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+int64_t vg_store_bouncer_auth(struct vg_store *s, const char *key_hash,
+			      int64_t *last_pull)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT id, coalesce(last_pull, 0)"
+				   " FROM bouncers WHERE key_hash = ?");
+	int64_t id = 0;
+
+	if (st == NULL)
+		return -1;
+	text(st, 1, key_hash);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		*last_pull = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+int vg_store_bouncer_pulled(struct vg_store *s, int64_t id, int64_t pull,
+			    int64_t seen)
+{
+	sqlite3_stmt *st = stmt(s, pull ? "UPDATE bouncers SET last_pull = ?,"
+					  " last_seen = ? WHERE id = ?"
+					: "UPDATE bouncers SET last_seen = ?2"
+					  " WHERE id = ?3");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, pull);
+	sqlite3_bind_int64(st, 2, seen);
+	sqlite3_bind_int64(st, 3, id);
+	return run(s, st, "updating a bouncer");
 }

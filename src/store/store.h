@@ -113,4 +113,42 @@ typedef int (*vg_row_fn)(int ncol, const char *const *col, void *arg);
 int vg_store_rows(struct vg_store *s, const char *what, int64_t id,
 		  int limit, vg_row_fn fn, void *arg);
 
+/* ---- decisions and bouncers ---- */
+
+struct vg_decision {
+	int64_t id, created, until; /* UTC ns */
+	const char *scope;          /* "ip" or "range" */
+	const char *value, *origin, *reason, *type, *scenario;
+	int64_t alert_id;
+	int simulated, deleted;
+};
+
+int64_t vg_store_now(void);
+int64_t vg_store_add_decision(struct vg_store *s, const struct vg_decision *d);
+/* Ends the active decisions with this id or value (until = now, so the
+ * stream reports them deleted). Returns how many, or -1. */
+int vg_store_delete_decisions(struct vg_store *s, int64_t id,
+			      const char *value, int64_t now);
+
+enum vg_dq {
+	VG_DQ_ACTIVE,  /* enforced now, created at or after since */
+	VG_DQ_EXPIRED, /* ended (expired or deleted) between since and now */
+	VG_DQ_RECENT,  /* any ending after since: for listing */
+};
+typedef int (*vg_decision_fn)(const struct vg_decision *d, void *arg);
+int vg_store_decisions(struct vg_store *s, enum vg_dq q, int64_t since,
+		       int64_t now, vg_decision_fn fn, void *arg);
+/* Decisions ever taken on value (for escalation). */
+int vg_store_count_decisions(struct vg_store *s, const char *value);
+
+/* Bouncers: the key is kept as its SHA-512 (hex). */
+int64_t vg_store_add_bouncer(struct vg_store *s, const char *name,
+			     const char *key_hash);
+/* The bouncer id for key_hash (0: none) and its last pull (0: never). */
+int64_t vg_store_bouncer_auth(struct vg_store *s, const char *key_hash,
+			      int64_t *last_pull);
+/* Records a pull (pull 0: only last_seen). */
+int vg_store_bouncer_pulled(struct vg_store *s, int64_t id, int64_t pull,
+			    int64_t seen);
+
 #endif

@@ -7,8 +7,8 @@ want="build"
 [ $# -gt 0 ] && want=$1
 pkgs="make gcc meson ninja-build pkg-config python3 zlib1g-dev libcmocka-dev tzdata libyaml-dev libvectorscan-dev libpcre2-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libssl-dev curl"
 case "$want" in
-test) pkgs="$pkgs clang libclang-rt-14-dev" ;;
-bench) pkgs="$pkgs fail2ban time" ;;
+test) pkgs="$pkgs clang libclang-rt-14-dev crowdsec-firewall-bouncer nftables iproute2" ;;
+bench) pkgs="$pkgs fail2ban time crowdsec unzip" ;;
 esac
 missing=""
 for p in $pkgs; do
@@ -18,5 +18,13 @@ done
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo=sudo
 echo "vigie: installing$missing" >&2
+# CrowdSec (benchmark peer) registers with its central API at install
+# unless this file holds only a comment (its README.Debian); offline here.
+case "$missing" in
+*" crowdsec"*)
+	$sudo mkdir -p /etc/crowdsec
+	[ -e /etc/crowdsec/online_api_credentials.yaml ] ||
+		echo '# offline: no central API' | $sudo tee /etc/crowdsec/online_api_credentials.yaml >/dev/null ;;
+esac
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -14,6 +14,7 @@
 #include "../lib/escape.h"
 #include "../lib/vtime.h"
 #include "../respond/lapi.h"
+#include "../respond/nft.h"
 #include "../run/config.h"
 #include "../store/store.h"
 #include "cmds.h"
@@ -303,4 +304,51 @@ int cmd_lapi(int argc, char **argv)
 		pause();
 	vg_lapi_stop(l);
 	return VG_EXIT_OK;
+}
+
+/* vigie nft sync: vigie's nftables table made to hold exactly the active
+ * decisions (created if missing; no other table is touched). */
+int cmd_nft(int argc, char **argv)
+{
+	const char *dir = "/var/lib/vigie", *table = "vigie";
+	char err[512];
+	int count = 0, rc = VG_EXIT_OK;
+
+	if (argc < 2 || strcmp(argv[1], "sync") != 0) {
+		fprintf(stderr, "usage: vigie nft sync [--table NAME] "
+				"[--state DIR]\n");
+		return argc > 1 && !strcmp(argv[1], "--help") ? VG_EXIT_OK
+							       : VG_EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strcmp(argv[i], "--table") == 0 && i + 1 < argc)
+			table = argv[++i];
+		else {
+			fprintf(stderr, "vigie nft: unexpected '%s'\n", argv[i]);
+			return VG_EXIT_USAGE;
+		}
+	}
+	struct vg_store *s = vg_store_open(dir, true, err, sizeof(err));
+	if (s == NULL) {
+		fprintf(stderr, "vigie: %s\n", err);
+		return VG_EXIT_INPUT;
+	}
+	struct vg_nft *n = vg_nft_open(table, err, sizeof(err));
+	if (n == NULL) {
+		fprintf(stderr, "vigie: %s\n", err);
+		vg_store_close(s);
+		return VG_EXIT_USAGE;
+	}
+	if (vg_nft_setup(n) != 0 || vg_nft_sync(n, s, &count) != 0) {
+		fprintf(stderr, "vigie: %s\n", vg_nft_error(n));
+		rc = VG_EXIT_INPUT;
+	} else {
+		printf("table inet %s: %d ban%s\n", table, count,
+		       count == 1 ? "" : "s");
+	}
+	vg_nft_close(n);
+	vg_store_close(s);
+	return rc;
 }

@@ -13,6 +13,7 @@ int cmd_alerts(int argc, char **argv);
 int cmd_decisions(int argc, char **argv);
 int cmd_bouncers(int argc, char **argv);
 int cmd_lapi(int argc, char **argv);
+int cmd_nft(int argc, char **argv);
 
 /* Exit codes, the same for every command. */
 enum {

@@ -33,6 +33,7 @@ static const struct cmd {
 	{"decisions", cmd_decisions, "list, add and delete bans"},
 	{"bouncers", cmd_bouncers, "add a CrowdSec bouncer and print its key"},
 	{"lapi", cmd_lapi, "serve the decision stream to CrowdSec bouncers"},
+	{"nft", cmd_nft, "make vigie's nftables table hold the active bans"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "this text; 'vigie COMMAND --help' for a command"},
 };

@@ -43,8 +43,11 @@ static void on_match(const struct vg_match *m, void *arg)
 		vg_buf_puts(&e->out, "matches\n");
 	vg_buf_printf(&e->out, "  %-8s ", vg_level_name(m->rule->level));
 	vg_esc_term(&e->out, m->rule->title, strlen(m->rule->title));
-	if (m->rule->id)
-		vg_buf_printf(&e->out, "  (%s)", m->rule->id);
+	if (m->rule->id) {
+		vg_buf_puts(&e->out, "  (");
+		vg_esc_term(&e->out, m->rule->id, strlen(m->rule->id));
+		vg_buf_putc(&e->out, ')');
+	}
 	if (m->group) {
 		vg_buf_puts(&e->out, "  ");
 		vg_esc_term(&e->out, m->group, strlen(m->group));

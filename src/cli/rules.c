@@ -189,8 +189,12 @@ int cmd_rules(int argc, char **argv)
 	if (strcmp(verb, "list") == 0) {
 		for (uint32_t i = 0; i < vg_rules_count(rs); i++) {
 			const struct vg_rule_info *r = vg_rules_info(rs, i);
-			vg_buf_printf(&o, "%-13s %-36s %-11s ",
-				      vg_level_name(r->level), r->id ? r->id : "-",
+			const char *id = r->id ? r->id : "-";
+			size_t il = strlen(id);
+			vg_buf_printf(&o, "%-13s ", vg_level_name(r->level));
+			vg_esc_term(&o, id, il);
+			vg_buf_printf(&o, "%*s %-11s ", il < 36 ? (int)(36 - il) : 0,
+				      "",
 				      r->silent	       ? "feeds"
 				      : r->correlation ? "correlation"
 						       : "detection");

@@ -1458,20 +1458,27 @@ void vg_sigma_explain(struct vg_sigma *s, uint32_t i,
 				 "of other rules over time, not one event\n");
 		return;
 	}
-	vg_buf_printf(out, "  logsource: product=%s category=%s service=%s\n",
-		      r->product ? r->product : "-",
-		      r->category ? r->category : "-",
-		      r->service ? r->service : "-");
+	const char *ls[3] = {r->product, r->category, r->service};
+	static const char *const lsk[3] = {"product", "category", "service"};
+	vg_buf_puts(out, "  logsource:");
+	for (int k = 0; k < 3; k++) {
+		vg_buf_printf(out, " %s=", lsk[k]);
+		vg_esc_term(out, ls[k] ? ls[k] : "-", strlen(ls[k] ? ls[k] : "-"));
+	}
+	vg_buf_putc(out, '\n');
 	fed = rt->inroute[i / 64] >> (i % 64) & 1;
 	if (!fed) {
 		vg_buf_puts(out, "  this event is not in the rule's logsource "
 				 "(it feeds:");
 		for (uint32_t k = 0; k < rt->nsrcs; k++) {
 			const struct sg_src *src = &rs->map.src[rt->srcs[k]];
-			vg_buf_printf(out, " %s/%s/%s",
-				      src->product ? src->product : "-",
-				      src->category ? src->category : "-",
-				      src->service ? src->service : "-");
+			const char *v[3] = {src->product, src->category,
+					    src->service};
+			for (int x = 0; x < 3; x++) {
+				vg_buf_putc(out, x ? '/' : ' ');
+				vg_esc_term(out, v[x] ? v[x] : "-",
+					    strlen(v[x] ? v[x] : "-"));
+			}
 		}
 		vg_buf_puts(out, rt->nsrcs ? ")\n" : " nothing)\n");
 	}

@@ -108,6 +108,14 @@ grep -q "^5 rules loaded, 2 refused" "$t/o" && ok "rules check totals" || no "ru
 check "rules check on vigie's rules exits 0" 0 $?
 "$vigie" rules list -r "$rules" | grep -q '^high *821c12ca-fee0-4327-8a63-cec0910f31ce correlation SSH brute force' && ok "rules list" || no "rules list"
 
+# a rule file's own text (id, title, logsource) is escaped on the terminal
+mkdir "$t/hr"
+printf 'title: "x\\e]0;owned\\a"\nid: "y\\e[2J"\nlogsource: {product: "p\\e[31m", category: webserver}\ndetection:\n  sel: {cs-method: GET}\n  condition: sel\n' > "$t/hr/h.yml"
+"$vigie" rules list -r "$t/hr" > "$t/o"
+"$vigie" explain -r "$t/hr" --rule "$(printf 'y\033[2J')" '198.51.100.9 - - [03/Mar/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "x"' >> "$t/o"
+grep -q 'owned' "$t/o" && ok "hostile rule text is shown" || no "hostile rule text shown" "$(cat "$t/o")"
+if grep -q "$esc" "$t/o"; then no "no raw ESC from a rule file" "$(cat "$t/o")"; else ok "no raw ESC from a rule file"; fi
+
 # explain -r: which rules match, and why one does not
 line='198.51.100.9 - - [03/Mar/2026:10:00:00 +0000] "GET /search?q=%3Cscript%3E HTTP/1.1" 200 5 "-" "curl/8"'
 "$vigie" explain -r "$rules" "$line" > "$t/o"

@@ -50,22 +50,15 @@ static bool protected_addr(const struct vg_cidr *c)
 	for (i = ifs; i && !hit; i = i->ifa_next) {
 		if (i->ifa_addr == NULL)
 			continue;
-		if (c->fam == 4 && i->ifa_addr->sa_family == AF_INET) {
-			const struct sockaddr_in *a = (void *)i->ifa_addr;
-			uint32_t mine = ntohl(a->sin_addr.s_addr), net;
-			memcpy(&net, c->addr, 4);
-			net = ntohl(net);
-			uint32_t mask = c->bits ? ~0u << (32 - c->bits) : 0;
-			hit = (mine & mask) == (net & mask);
-		} else if (c->fam == 6 && i->ifa_addr->sa_family == AF_INET6) {
-			const struct sockaddr_in6 *a = (void *)i->ifa_addr;
-			bool in = true;
-			for (int b = 0; b < c->bits && in; b++) {
-				int m = 0x80 >> (b % 8);
-				in = (a->sin6_addr.s6_addr[b / 8] & m) ==
-				     (c->addr[b / 8] & m);
-			}
-			hit = in;
+		uint8_t mine[16] = {0};
+		if (i->ifa_addr->sa_family == AF_INET) {
+			memcpy(mine, &((const struct sockaddr_in *)(void *)
+					       i->ifa_addr)->sin_addr, 4);
+			hit = vg_cidr_match(c, 4, mine);
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			memcpy(mine, &((const struct sockaddr_in6 *)(void *)
+					       i->ifa_addr)->sin6_addr, 16);
+			hit = vg_cidr_match(c, 6, mine);
 		}
 	}
 	freeifaddrs(ifs);

@@ -1,5 +1,7 @@
 /* Time parsing and formatting (see vtime.h). Pure cursor code, no
  * strptime: it is locale-dependent and slow. */
+#include <errno.h>
+#include <stdlib.h>
 #include "vtime.h"
 
 #include <string.h>
@@ -406,4 +408,29 @@ size_t vg_time_fmt(char *out, int64_t ns)
 	*o++ = 'Z';
 	*o = '\0';
 	return (size_t)(o - out);
+}
+
+int64_t vg_duration(const char *s)
+{
+	char *end;
+	long long v;
+	int64_t unit;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || v <= 0 || v > 100000000)
+		return -1;
+	switch (*end) {
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
+	default: return -1;
+	}
+	if (end[1] != '\0')
+		return -1;
+	return (int64_t)v * unit * 1000000000;
 }

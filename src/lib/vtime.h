@@ -73,4 +73,7 @@ unsigned vg_month_abbr(const char *p);
  * 40 bytes) and returns its length. */
 size_t vg_time_fmt(char *out, int64_t ns);
 
+/* "30s", "5m", "4h", "7d", "1w" → ns; -1 if not one. */
+int64_t vg_duration(const char *s);
+
 #endif

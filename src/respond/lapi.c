@@ -23,6 +23,7 @@
 #include <sys/random.h>
 
 #include "../lib/buf.h"
+#include "../lib/cidr.h"
 #include "../lib/escape.h"
 #include "../lib/xmalloc.h"
 #include "../store/store.h"
@@ -134,26 +135,11 @@ static const char *scope_name(const char *s)
 
 static bool addr_in(const char *ip, const char *range)
 {
-	unsigned char a[16], r[16];
-	char net[64];
-	const char *slash = strchr(range, '/');
-	int bits, fam = strchr(ip, ':') ? AF_INET6 : AF_INET;
+	struct vg_cidr c;
+	uint8_t fam, a[16];
 
-	if (slash == NULL || (size_t)(slash - range) >= sizeof(net))
-		return false;
-	memcpy(net, range, (size_t)(slash - range));
-	net[slash - range] = '\0';
-	bits = (int)strtol(slash + 1, NULL, 10);
-	if (bits < 0 || bits > (fam == AF_INET ? 32 : 128))
-		return false;
-	if (inet_pton(fam, ip, a) != 1 || inet_pton(fam, net, r) != 1)
-		return false;
-	for (int i = 0; i < bits; i++) {
-		int m = 0x80 >> (i % 8);
-		if ((a[i / 8] & m) != (r[i / 8] & m))
-			return false;
-	}
-	return true;
+	return vg_cidr_parse(range, &c) == 0 &&
+	       vg_ip_parse(ip, strlen(ip), &fam, a) && vg_cidr_match(&c, fam, a);
 }
 
 static int emit(const struct vg_decision *d, void *arg)

@@ -56,61 +56,6 @@ static void err(struct ctx *x, uint32_t line, const char *fmt, ...)
 	x->n++;
 }
 
-int64_t vg_duration(const char *s)
-{
-	char *end;
-	long long v;
-	int64_t unit;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || v <= 0 || v > 100000000)
-		return -1;
-	switch (*end) {
-	case 's': unit = 1; break;
-	case 'm': unit = 60; break;
-	case 'h': unit = 3600; break;
-	case 'd': unit = 86400; break;
-	case 'w': unit = 7 * 86400; break;
-	default: return -1;
-	}
-	if (end[1] != '\0')
-		return -1;
-	return (int64_t)v * unit * 1000000000;
-}
-
-int vg_cidr_parse(const char *s, struct vg_cidr *out)
-{
-	char tmp[64];
-	const char *slash = strchr(s, '/');
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	char *end;
-	long bits;
-
-	if (n == 0 || n >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, tmp, out->addr) == 1)
-		out->fam = 4;
-	else if (inet_pton(AF_INET6, tmp, out->addr) == 1)
-		out->fam = 6;
-	else
-		return -1;
-	bits = out->fam == 4 ? 32 : 128;
-	if (slash != NULL) {
-		long b = strtol(slash + 1, &end, 10);
-		if (*end != '\0' || end == slash + 1 || b < 0 || b > bits)
-			return -1;
-		bits = b;
-	}
-	out->bits = (uint8_t)bits;
-	return 0;
-}
-
 bool vg_listen_valid(const char *s)
 {
 	const char *p = s, *colon;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include "../decode/decode.h"
+#include "../lib/cidr.h"
+#include "../lib/vtime.h"
 
 enum vg_src_kind { VG_SRC_FILE, VG_SRC_JOURNALD, VG_SRC_SYSLOG, VG_SRC_STDIN };
 
@@ -18,10 +20,6 @@ struct vg_src_cfg {
 };
 
 enum vg_resp_mode { VG_RESP_ENFORCE, VG_RESP_SIMULATE, VG_RESP_OFF };
-
-struct vg_cidr {
-	uint8_t fam, bits, addr[16];
-};
 
 struct vg_config {
 	char *file; /* NULL: defaults only */
@@ -61,12 +59,6 @@ void vg_config_defaults(struct vg_config *c);
 int vg_config_load(struct vg_config *c, const char *path, char **errs);
 
 void vg_config_free(struct vg_config *c);
-
-/* "30s", "5m", "4h", "7d", "1w" → ns; -1 if not one. */
-int64_t vg_duration(const char *s);
-
-/* "10.0.0.0/8", "2001:db8::/32", "192.0.2.1" → *out; -1 if not one. */
-int vg_cidr_parse(const char *s, struct vg_cidr *out);
 
 /* "host:port", "[v6]:port", optionally "udp://" or "tcp://" first. */
 bool vg_listen_valid(const char *s);

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "../lib/arena.h"
+#include "../lib/cidr.h"
 #include "sigma.h"
 #include "../lib/ydoc.h"
 
@@ -49,7 +50,7 @@ struct sg_val {
 	uint16_t npc;
 	bool anch_start, anch_end;
 	pcre2_code *re;
-	uint8_t fam, bits, addr[16]; /* SV_CIDR: 4 or 6 */
+	struct vg_cidr net; /* SV_CIDR */
 	double num;
 };
 

@@ -9,6 +9,7 @@
 
 #include "../ingest/walk.h"
 #include "../lib/intern.h"
+#include "../lib/vtime.h"
 #include "../lib/xmalloc.h"
 #include "sg.h"
 
@@ -234,46 +235,22 @@ const char *vg_level_name(enum vg_level l)
 	return (unsigned)l < 5 ? names[l] : "?";
 }
 
+/* Sigma timespans: vg_duration's units, and M (30 days) and y (365). */
 int64_t sg_parse_timespan(const char *s)
 {
-	char *end;
-	long long v;
-	int64_t unit;
+	int64_t d = vg_duration(s);
+	size_t n = s ? strlen(s) : 0;
 
-	if (s == NULL)
+	if (d > 0 || n < 2 || (s[n - 1] != 'M' && s[n - 1] != 'y'))
+		return d;
+	char tmp[32];
+	if (n >= sizeof(tmp))
 		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v <= 0 || v > 100000000)
-		return -1;
-	switch (*end) {
-	case 's':
-		unit = 1;
-		break;
-	case 'm':
-		unit = 60;
-		break;
-	case 'h':
-		unit = 3600;
-		break;
-	case 'd':
-		unit = 86400;
-		break;
-	case 'w':
-		unit = 7 * 86400;
-		break;
-	case 'M':
-		unit = 30 * 86400;
-		break;
-	case 'y':
-		unit = 365 * 86400;
-		break;
-	default:
-		return -1;
-	}
-	if (end[1] != '\0')
-		return -1;
-	return (int64_t)v * unit * 1000000000;
+	memcpy(tmp, s, n - 1);
+	tmp[n - 1] = 'd';
+	tmp[n] = '\0';
+	d = vg_duration(tmp);
+	return d < 0 ? -1 : d * (s[n - 1] == 'M' ? 30 : 365);
 }
 
 static const char **str_list(struct vg_arena *a, const struct ynode *n,

@@ -581,62 +581,11 @@ static bool parse_num(const char *s, size_t n, double *out)
 	return *end == '\0' && !isnan(*out);
 }
 
-static bool parse_ip(const char *s, size_t n, uint8_t *fam, uint8_t addr[16])
-{
-	char tmp[64];
-
-	if (n == 0 || n >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	if (inet_pton(AF_INET, tmp, addr) == 1) {
-		*fam = 4;
-		return true;
-	}
-	if (inet_pton(AF_INET6, tmp, addr) == 1) {
-		static const uint8_t v4m[12] = {0, 0, 0, 0, 0, 0,
-						0, 0, 0, 0, 0xff, 0xff};
-		if (memcmp(addr, v4m, 12) == 0) {
-			memmove(addr, addr + 12, 4);
-			*fam = 4;
-		} else {
-			*fam = 6;
-		}
-		return true;
-	}
-	return false;
-}
-
 static int compile_cidr(struct cstate *c, const char *s, struct sg_val *v)
 {
-	char tmp[80];
-	const char *slash = strchr(s, '/');
-	size_t n = slash ? (size_t)(slash - s) : strlen(s);
-	long bits;
-	char *end;
-
 	v->kind = SV_CIDR;
-	if (n >= sizeof(tmp))
+	if (vg_cidr_parse(s, &v->net) != 0)
 		return why(c, "cidr: not a network: %.60s", s);
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	if (strchr(tmp, ':') != NULL) {
-		if (inet_pton(AF_INET6, tmp, v->addr) != 1)
-			return why(c, "cidr: not a network: %.60s", s);
-		v->fam = 6;
-	} else if (inet_pton(AF_INET, tmp, v->addr) != 1) {
-		return why(c, "cidr: not a network: %.60s", s);
-	} else {
-		v->fam = 4;
-	}
-	bits = v->fam == 4 ? 32 : 128;
-	if (slash != NULL) {
-		long b = strtol(slash + 1, &end, 10);
-		if (*end != '\0' || end == slash + 1 || b < 0 || b > bits)
-			return why(c, "cidr: bad prefix length in %.60s", s);
-		bits = b;
-	}
-	v->bits = (uint8_t)bits;
 	return 0;
 }
 
@@ -1124,15 +1073,8 @@ bool sg_val_match(const struct sg_val *v, struct sg_ev *e, const char *s,
 	}
 	case SV_CIDR: {
 		uint8_t fam, addr[16];
-		if (!parse_ip(s, n, &fam, addr) || fam != v->fam)
-			return false;
-		uint32_t full = v->bits / 8u, rest = v->bits % 8u;
-		if (memcmp(addr, v->addr, full) != 0)
-			return false;
-		if (rest == 0)
-			return true;
-		uint8_t mask = (uint8_t)(0xffu << (8 - rest));
-		return (addr[full] & mask) == (v->addr[full] & mask);
+		return vg_ip_parse(s, n, &fam, addr) &&
+		       vg_cidr_match(&v->net, fam, addr);
 	}
 	case SV_NUM: {
 		double x;

@@ -430,7 +430,7 @@ int64_t vg_duration(const char *s)
 	case 'w': unit = 7 * 86400; break;
 	default: return -1;
 	}
-	if (end[1] != '\0')
+	if (end[1] != '\0' || v > INT64_MAX / (unit * 1000000000))
 		return -1;
 	return (int64_t)v * unit * 1000000000;
 }

@@ -481,15 +481,16 @@ int vg_config_load(struct vg_config *c, const char *path, char **errs)
 			fclose(f);
 		return x.n;
 	}
-	if (sb.st_size > (off_t)MAXCONF) {
+	/* read to the end (a pipe has no size), bounded */
+	buf = xmalloc(MAXCONF + 1);
+	n = fread(buf, 1, MAXCONF + 1, f);
+	fclose(f);
+	if (n > MAXCONF) {
 		err(&x, 0, "larger than %u bytes", MAXCONF);
-		fclose(f);
+		free(buf);
 		return x.n;
 	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	n = fread(buf, 1, (size_t)sb.st_size, f);
 	buf[n] = '\0';
-	fclose(f);
 	a = vg_arena_new(64u << 10, 64u << 20);
 	if (ydoc_parse(a, buf, n, &docs, &nd, why, sizeof(why)) != 0) {
 		unsigned long line = strncmp(why, "line ", 5) == 0

@@ -250,7 +250,9 @@ int64_t sg_parse_timespan(const char *s)
 	tmp[n - 1] = 'd';
 	tmp[n] = '\0';
 	d = vg_duration(tmp);
-	return d < 0 ? -1 : d * (s[n - 1] == 'M' ? 30 : 365);
+	if (d < 0 || d > INT64_MAX / 365)
+		return -1;
+	return d * (s[n - 1] == 'M' ? 30 : 365);
 }
 
 static const char **str_list(struct vg_arena *a, const struct ynode *n,

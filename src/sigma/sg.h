@@ -62,6 +62,7 @@ struct sg_fm {
 	uint16_t field;
 	const char *fname; /* as written, for explanations */
 	bool all, neq;
+	bool fold; /* some value compares folded text */
 	uint8_t timepart;
 	uint16_t ngroups;
 	struct sg_val *v;
@@ -133,7 +134,6 @@ struct sg_rule {
 	struct sg_corr *corr;
 	uint32_t *feeds; /* correlations that consume this rule's matches */
 	uint32_t nfeeds;
-	bool silent;     /* referenced by a correlation without generate */
 	bool unmapped;
 	uint32_t *srcs;  /* mapping entries that feed it */
 	uint32_t nsrcs;

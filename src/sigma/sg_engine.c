@@ -586,7 +586,7 @@ static void resolve_corr(struct vg_ruleset *rs)
 			struct sg_rule *t = rs->r[c->rule[k]];
 			add_u32(rs->a, &t->feeds, &t->nfeeds, i);
 			if (!c->generate)
-				t->silent = t->info.silent = true;
+				t->info.silent = true;
 		}
 	}
 }
@@ -1311,7 +1311,7 @@ static void emit(struct vg_sigma *s, uint32_t ri, const struct vg_match *m,
 {
 	const struct sg_rule *r = s->rs->r[ri];
 
-	if (!r->silent) {
+	if (!r->info.silent) {
 		s->st.matches++;
 		fn(m, arg);
 	}

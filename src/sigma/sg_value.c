@@ -959,6 +959,9 @@ int sg_fm_compile(struct vg_ruleset *rs, const char *key,
 	}
 	if (fm->all && fm->ngroups > 4096)
 		return why(&c, "'%.60s': all over more than 4096 values", key);
+	for (uint32_t i = 0; i < fm->nv; i++)
+		fm->fold |= !fm->v[i].cased && (fm->v[i].kind <= SV_GLOB ||
+						fm->v[i].kind == SV_FIELDREF);
 	if ((c.mods & M_EXISTS) && fm->ngroups != 1)
 		return why(&c, "exists takes one value ('%.60s')", key);
 	return 0;
@@ -1175,14 +1178,14 @@ bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 	if (fm->field == 0) {
 		/* Keyword: the whole record, then each value (a JSON record's
 		 * raw text holds escapes). */
+		uint32_t n;
+		const char *raw = sg_ev_raw(e, &n, false);
+		const char *fr = fm->fold ? sg_ev_raw(e, &n, true) : raw;
 		for (uint32_t k = 0; k < fm->nv; k++) {
 			const struct sg_val *v = &fm->v[k];
-			uint32_t n;
 			bool hit;
 			if (multi && (seen[v->group / 64] >> (v->group % 64) & 1))
 				continue;
-			const char *raw = sg_ev_raw(e, &n, false);
-			const char *fr = sg_ev_raw(e, &n, true);
 			hit = sg_val_match(v, e, raw, n, fr);
 			for (uint32_t i = 0; !hit && e->ev->decoder ==
 							     VG_DEC_JSON &&
@@ -1192,7 +1195,8 @@ bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 				if (f->flags & VG_FF_NULL)
 					continue;
 				hit = sg_val_match(v, e, f->p, f->len,
-						   sg_ev_fold(e, f->p, f->len));
+						   fm->fold ? sg_ev_fold(e, f->p, f->len)
+							    : f->p);
 			}
 			if (hit) {
 				if (!multi)
@@ -1211,7 +1215,7 @@ bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 		if (sg_ev_isnull(e, i))
 			continue;
 		s = sg_ev_val(e, i, &n, false);
-		f = sg_ev_val(e, i, &n, true);
+		f = fm->fold ? sg_ev_val(e, i, &n, true) : s;
 		if (fm->timepart) {
 			if (!time_part(s, n, fm->timepart, tp, &n))
 				continue;

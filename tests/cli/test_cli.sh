@@ -6,12 +6,7 @@ vigie=$1
 loggen=$2
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { # name expected actual
-	if [ "$2" = "$3" ]; then ok "$1"; else no "$1" "want: $2" "got:  $3"; fi
-}
+. "$(dirname "$0")/../tap.sh"
 export TZ=UTC
 
 rules=$(cd "$(dirname "$0")/../../rules" && pwd)

@@ -22,9 +22,7 @@ command -v nft >/dev/null 2>&1 || skip "nft absent"
 command -v curl >/dev/null 2>&1 || skip "curl absent"
 ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace here"
 ip netns exec "$ns" ip link set lo up
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+. "$(dirname "$0")/../tap.sh"
 in_ns() { ip netns exec "$ns" "$@"; }
 inset() { in_ns nft list set ip crowdsec crowdsec-blacklists 2>/dev/null | grep -c "$1"; }
 wait_for() { # command... : up to 15 s

@@ -5,10 +5,7 @@ vigie=$1
 t=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$t"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else no "$1" "want: $2" "got:  $3"; fi; }
+. "$(dirname "$0")/../tap.sh"
 if ! command -v curl >/dev/null 2>&1; then echo "1..0 # SKIP curl absent"; exit 0; fi
 
 st="$t/state"

@@ -12,10 +12,7 @@ skip() { echo "1..0 # SKIP $1"; exit 0; }
 [ "$(id -u)" = 0 ] || skip "needs root"
 command -v nft >/dev/null 2>&1 || skip "nft absent"
 ip netns add "$ns" 2>/dev/null || skip "cannot create a network namespace here"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else no "$1" "want: $2" "got:  $3"; fi; }
+. "$(dirname "$0")/../tap.sh"
 in_ns() { ip netns exec "$ns" "$@"; }
 
 st="$t/state"

@@ -6,10 +6,7 @@ loggen=$2
 rules=$3
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-no() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-check() { if [ "$2" = "$3" ]; then ok "$1"; else no "$1" "want: $2" "got:  $3"; fi; }
+. "$(dirname "$0")/../tap.sh"
 q() { sqlite3 "$t/state/vigie.db" "$1"; }
 
 "$loggen" auth 30000 5 --attacks "$t/manifest" > "$t/auth.log"

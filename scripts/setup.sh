@@ -5,7 +5,7 @@
 set -eu
 want="build"
 [ $# -gt 0 ] && want=$1
-pkgs="make gcc meson ninja-build pkg-config python3 zlib1g-dev libcmocka-dev tzdata libyaml-dev libvectorscan-dev libpcre2-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libssl-dev libnftables-dev curl"
+pkgs="make gcc meson ninja-build pkg-config python3 zlib1g-dev libcmocka-dev tzdata libyaml-dev libvectorscan-dev libpcre2-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libssl-dev libnftables-dev libuv1-dev libsystemd-dev curl"
 case "$want" in
 test) pkgs="$pkgs clang libclang-rt-14-dev crowdsec-firewall-bouncer nftables iproute2" ;;
 bench) pkgs="$pkgs fail2ban time crowdsec unzip" ;;

@@ -15,6 +15,7 @@
 #include "../lib/vtime.h"
 #include "../respond/lapi.h"
 #include "../respond/nft.h"
+#include "../respond/respond.h"
 #include "../run/config.h"
 #include "../store/store.h"
 #include "cmds.h"
@@ -31,39 +32,6 @@ static const char usage[] =
 	"Loopback and this host's own addresses are never banned. 'bouncers\n"
 	"add' prints the key a CrowdSec bouncer uses (X-Api-Key); 'lapi'\n"
 	"serves the decision stream to them. Default DIR: /var/lib/vigie.\n";
-
-/* Loopback, unspecified, or an address of this host. */
-static bool protected_addr(const struct vg_cidr *c)
-{
-	struct ifaddrs *ifs, *i;
-	bool hit = false;
-
-	if (c->fam == 4 && (c->addr[0] == 127 || c->addr[0] == 0))
-		return true;
-	static const uint8_t lo6[16] = {[15] = 1};
-	static const uint8_t any6[16] = {0};
-	if (c->fam == 6 && (memcmp(c->addr, lo6, 16) == 0 ||
-			    memcmp(c->addr, any6, 16) == 0))
-		return true;
-	if (getifaddrs(&ifs) != 0)
-		return false;
-	for (i = ifs; i && !hit; i = i->ifa_next) {
-		if (i->ifa_addr == NULL)
-			continue;
-		uint8_t mine[16] = {0};
-		if (i->ifa_addr->sa_family == AF_INET) {
-			memcpy(mine, &((const struct sockaddr_in *)(void *)
-					       i->ifa_addr)->sin_addr, 4);
-			hit = vg_cidr_match(c, 4, mine);
-		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			memcpy(mine, &((const struct sockaddr_in6 *)(void *)
-					       i->ifa_addr)->sin6_addr, 16);
-			hit = vg_cidr_match(c, 6, mine);
-		}
-	}
-	freeifaddrs(ifs);
-	return hit;
-}
 
 static int list_row(const struct vg_decision *d, void *arg)
 {
@@ -155,7 +123,7 @@ int cmd_decisions(int argc, char **argv)
 				d <= 0 ? "--duration like 30m, 4h, 7d"
 				       : "an address or a network is expected");
 			rc = VG_EXIT_USAGE;
-		} else if (protected_addr(&c)) {
+		} else if (vg_addr_protected(&c)) {
 			fprintf(stderr, "vigie decisions add: %s is loopback or "
 					"this host's own address; never banned\n",
 				target);

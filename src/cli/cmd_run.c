@@ -1,26 +1,30 @@
-/* vigie run: the configuration check (-n). The watch loop itself (file
- * follow, syslog, journald, incidents, blocking) is not built yet; until
- * it is, run without -n says so rather than pretending. */
+/* vigie run: the daemon (src/run/daemon.c), or with -n the check of its
+ * configuration. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../run/config.h"
+#include "../run/daemon.h"
 #include "cmds.h"
 
 static const char usage[] =
-	"usage: vigie run -n [-c FILE]\n"
-	"Checks the configuration FILE (default: the built-in defaults, or\n"
-	"/etc/vigie/vigie.yaml when it exists) and prints 'configuration OK'\n"
-	"or each error as FILE:LINE: message. Exit code 0 when valid, 1 when\n"
-	"not. The documented example is etc/vigie.yaml.\n\n"
+	"usage: vigie run [-c FILE] [-n] [-q]\n"
+	"Follows the logs, runs the rules, keeps alerts, incidents and\n"
+	"decisions in the store and blocks attackers, until SIGINT or\n"
+	"SIGTERM. The configuration is FILE, else /etc/vigie/vigie.yaml when\n"
+	"it exists, else the built-in defaults; the documented example is\n"
+	"etc/vigie.yaml. With -n, checks the configuration and prints\n"
+	"'configuration OK' or each error as FILE:LINE: message (exit code 0\n"
+	"when valid, 1 when not).\n\n"
 	"  -c, --config FILE  the configuration file\n"
-	"  -n, --check        check it and stop\n";
+	"  -n, --check        check it and stop\n"
+	"  -q, --quiet        no line per alert on standard output\n";
 
 int cmd_run(int argc, char **argv)
 {
 	const char *file = NULL;
-	bool check = false;
+	bool check = false, quiet = false;
 	struct vg_config c;
 	char *errs = NULL;
 	int n = 0;
@@ -32,6 +36,9 @@ int cmd_run(int argc, char **argv)
 		} else if (strcmp(argv[i], "-n") == 0 ||
 			   strcmp(argv[i], "--check") == 0) {
 			check = true;
+		} else if (strcmp(argv[i], "-q") == 0 ||
+			   strcmp(argv[i], "--quiet") == 0) {
+			quiet = true;
 		} else if ((strcmp(argv[i], "-c") == 0 ||
 			    strcmp(argv[i], "--config") == 0) &&
 			   i + 1 < argc) {
@@ -41,12 +48,6 @@ int cmd_run(int argc, char **argv)
 				argv[i], usage);
 			return VG_EXIT_USAGE;
 		}
-	}
-	if (!check) {
-		fprintf(stderr, "vigie run: the watch loop is not in this "
-				"version yet; 'vigie run -n' checks a "
-				"configuration, 'vigie scan -r' runs rules\n");
-		return VG_EXIT_USAGE;
 	}
 	vg_config_defaults(&c);
 	if (file == NULL) {
@@ -58,6 +59,11 @@ int cmd_run(int argc, char **argv)
 	}
 	if (file != NULL)
 		n = vg_config_load(&c, file, &errs);
+	if (n == 0 && !check) {
+		int rc = vg_daemon_run(&c, quiet);
+		vg_config_free(&c);
+		return rc == 0 ? VG_EXIT_OK : VG_EXIT_INPUT;
+	}
 	if (n == 0) {
 		printf("configuration OK%s%s\n", file ? ": " : " (defaults)",
 		       file ? file : "");

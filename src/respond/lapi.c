@@ -21,10 +21,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "../lib/buf.h"
 #include "../lib/cidr.h"
 #include "../lib/escape.h"
+#include "../lib/sockaddr.h"
 #include "../lib/xmalloc.h"
 #include "../store/store.h"
 
@@ -325,54 +327,28 @@ struct vg_lapi *vg_lapi_start(const char *listen, const char *state_dir,
 			      char *err, size_t errlen)
 {
 	struct vg_lapi *l = xcalloc(1, sizeof(*l));
-	struct sockaddr_storage ss = {0};
-	char host[128];
-	const char *colon = strrchr(listen, ':');
-	int port;
+	int fd = vg_listen_tcp(listen, err, errlen);
 
-	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host)) {
-		snprintf(err, errlen, "%s: an address:port is expected", listen);
-		free(l);
-		return NULL;
-	}
-	snprintf(host, sizeof(host), "%.*s", (int)(colon - listen), listen);
-	port = (int)strtol(colon + 1, NULL, 10);
-	if (host[0] == '[') {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-		host[strlen(host) - 1] = '\0';
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
-			port = -1;
-	} else {
-		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET, strcmp(host, "localhost") ? host
-								 : "127.0.0.1",
-			      &a4->sin_addr) != 1)
-			port = -1;
-	}
-	if (port <= 0 || port > 65535) {
-		snprintf(err, errlen, "%s: an address:port is expected", listen);
+	if (fd < 0) {
 		free(l);
 		return NULL;
 	}
 	l->s = vg_store_open(state_dir, false, err, errlen);
 	if (l->s == NULL) {
+		close(fd);
 		free(l);
 		return NULL;
 	}
 	pthread_mutex_init(&l->mu, NULL);
 	l->d = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-			(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-		(uint16_t)port, NULL, NULL, handle, l, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_CONNECTION_TIMEOUT,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
+		NULL, handle, l, MHD_OPTION_LISTEN_SOCKET, fd,
+		MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
 		MHD_OPTION_END);
 	if (l->d == NULL) {
-		snprintf(err, errlen, "%s: cannot listen (in use?)", listen);
+		snprintf(err, errlen, "%s: cannot serve", listen);
+		close(fd);
 		vg_store_close(l->s);
 		free(l);
 		return NULL;

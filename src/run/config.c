@@ -242,7 +242,7 @@ static void set_u32(struct ctx *x, uint32_t *dst, const struct ynode *n,
 static void sources(struct ctx *x, struct vg_config *c, const struct ynode *n)
 {
 	static const char *const known[] = {"file", "journald", "syslog",
-					    "stdin", "format", NULL};
+					    "stdin", "format", "from", NULL};
 
 	if (n->kind != Y_SEQ) {
 		err(x, n->line, "sources: a list is expected");
@@ -296,6 +296,14 @@ static void sources(struct ctx *x, struct vg_config *c, const struct ynode *n)
 			free(o->listen);
 			memset(o, 0, sizeof(*o));
 			continue;
+		}
+		if ((v = ymap_get(s, "from")) != NULL) {
+			const char *f = scalar(x, v, "from");
+			if (f && strcmp(f, "start") && strcmp(f, "end"))
+				err(x, v->line, "from: start or end");
+			else if (f && o->kind != VG_SRC_FILE)
+				err(x, v->line, "from: only for a file");
+			o->from_start = f && strcmp(f, "start") == 0;
 		}
 		if ((v = ymap_get(s, "format")) != NULL) {
 			const char *f = scalar(x, v, "format");

@@ -17,6 +17,8 @@ struct vg_src_cfg {
 	char *path;   /* file: a path or a glob */
 	char *listen; /* syslog: "udp://host:port" or "tcp://host:port" */
 	enum vg_format format;
+	bool from_start; /* file: a file there at the first start is read
+			  * from its start (default: its end) */
 };
 
 enum vg_resp_mode { VG_RESP_ENFORCE, VG_RESP_SIMULATE, VG_RESP_OFF };

@@ -268,6 +268,9 @@ void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
 void sg_corr_flush(struct vg_sigma *s, vg_match_fn fn, void *arg);
 void sg_corr_advance(struct vg_sigma *s, int64_t now, vg_match_fn fn,
 		     void *arg);
+int sg_corr_save(struct vg_sigma *s, struct vg_buf *out);
+int sg_corr_restore(struct vg_sigma *s, const void *data, size_t len,
+		    const char **why);
 
 int64_t sg_parse_timespan(const char *s);
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/buf.h"
 #include "../lib/intern.h"
 #include "../lib/vtime.h"
 #include "../lib/xmalloc.h"
@@ -582,4 +583,150 @@ void sg_corr_flush(struct vg_sigma *s, vg_match_fn fn, void *arg)
 
 	while (c->lru_head)
 		expire_group(s, c->lru_head, fn, arg);
+}
+
+/* ---- saving and restoring the state ----
+ *
+ * The state is written as: "VGC1", the ruleset's fingerprint (u64), the
+ * wheel position and last time (i64 each), the number of groups (u32),
+ * then each group in LRU order (least recent first): correlation index
+ * (u32), key length (u32) and key, expiry (i64), entry count (u32) and
+ * entries (ts i64, num f64, ref u32, vh u64). Native byte order: the
+ * state stays on the machine that wrote it. */
+
+static uint64_t fingerprint(const struct vg_ruleset *rs)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (uint32_t i = 0; i < rs->n; i++) {
+		const struct sg_rule *r = rs->r[i];
+		const char *id = r->info.id ? r->info.id : "";
+		h = fnv(id, strlen(id) + 1, h);
+		h = fnv(r->info.title, strlen(r->info.title) + 1, h);
+		if (r->corr != NULL)
+			h = fnv((const char *)&r->corr->timespan,
+				sizeof(r->corr->timespan), h ^ r->corr->type);
+	}
+	return fnv((const char *)&rs->corr_max_events,
+		   sizeof(rs->corr_max_events), h);
+}
+
+#define PUT(b, v) vg_buf_put((b), &(v), sizeof(v))
+
+int sg_corr_save(struct vg_sigma *s, struct vg_buf *out)
+{
+	struct sg_cstate *c = sg_cs(s);
+	uint64_t fp = fingerprint(c->rs);
+	int rc = vg_buf_put(out, "VGC1", 4);
+
+	rc |= PUT(out, fp);
+	rc |= PUT(out, c->now_sec);
+	rc |= PUT(out, c->last_ts);
+	rc |= PUT(out, c->ngroups);
+	for (const struct group *g = c->lru_head; g && rc == 0; g = g->lnext) {
+		rc |= PUT(out, g->corr);
+		rc |= PUT(out, g->keylen);
+		rc |= vg_buf_put(out, g->key, g->keylen);
+		rc |= PUT(out, g->expire);
+		rc |= PUT(out, g->n);
+		for (uint32_t i = 0; i < g->n; i++) {
+			rc |= PUT(out, g->e[i].ts);
+			rc |= PUT(out, g->e[i].num);
+			rc |= PUT(out, g->e[i].ref);
+			rc |= PUT(out, g->e[i].vh);
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+struct rd {
+	const uint8_t *p, *end;
+};
+
+static bool take(struct rd *r, void *v, size_t n)
+{
+	if ((size_t)(r->end - r->p) < n)
+		return false;
+	memcpy(v, r->p, n);
+	r->p += n;
+	return true;
+}
+
+#define TAKE(r, v) take((r), &(v), sizeof(v))
+
+int sg_corr_restore(struct vg_sigma *s, const void *data, size_t len,
+		    const char **why)
+{
+	struct sg_cstate *c = sg_cs(s);
+	const struct vg_ruleset *rs = c->rs;
+	struct rd r = {data, (const uint8_t *)data + len};
+	uint64_t fp;
+	uint32_t ng;
+	int64_t now_sec, last_ts;
+	char magic[4];
+
+	*why = "not a correlation state";
+	if (!take(&r, magic, 4) || memcmp(magic, "VGC1", 4) != 0 ||
+	    !TAKE(&r, fp) || !TAKE(&r, now_sec) || !TAKE(&r, last_ts) ||
+	    !TAKE(&r, ng))
+		return -1;
+	if (fp != fingerprint(rs)) {
+		*why = "the rules changed since it was saved";
+		return -1;
+	}
+	if (c->ngroups != 0) {
+		*why = "the state is not empty";
+		return -1;
+	}
+	*why = "the saved state is damaged";
+	for (uint32_t i = 0; i < ng; i++) {
+		uint32_t corr, kl, n;
+		int64_t expire;
+		if (!TAKE(&r, corr) || !TAKE(&r, kl) || corr >= rs->n ||
+		    rs->r[corr]->corr == NULL || kl >= 1024 ||
+		    (size_t)(r.end - r.p) < kl)
+			goto bad;
+		const char *key = (const char *)r.p;
+		r.p += kl;
+		if (!TAKE(&r, expire) || !TAKE(&r, n) ||
+		    n > rs->corr_max_events)
+			goto bad;
+		struct group *g = group_new(c, kl);
+		g->corr = corr;
+		memcpy(g->key, key, kl);
+		g->keylen = kl;
+		g->h = fnv(key, kl, 14695981039346656037ull ^ corr);
+		g->expire = expire;
+		while (g->cap < n)
+			g->cap *= 2;
+		if (g->cap > ENT_INLINE)
+			g->e = xreallocarray(NULL, g->cap, sizeof(*g->e));
+		for (uint32_t k = 0; k < n; k++) {
+			struct centry *e = &g->e[k];
+			memset(e, 0, sizeof(*e));
+			if (!TAKE(&r, e->ts) || !TAKE(&r, e->num) ||
+			    !TAKE(&r, e->ref) || !TAKE(&r, e->vh) ||
+			    e->ref >= rs->r[corr]->corr->nrefs) {
+				g->n = k;
+				group_free(g);
+				goto bad;
+			}
+		}
+		g->n = n;
+		g->hnext = c->tab[g->h & c->mask];
+		c->tab[g->h & c->mask] = g;
+		c->ngroups++;
+		grow(c);
+		lru_touch(c, g);
+		wheel_add(c, g);
+	}
+	if (r.p != r.end)
+		goto bad;
+	c->now_sec = now_sec;
+	c->last_ts = last_ts;
+	return 0;
+bad:
+	while (c->lru_head)
+		group_remove(c, c->lru_head);
+	return -1;
 }

@@ -1404,6 +1404,17 @@ void vg_sigma_flush(struct vg_sigma *s, vg_match_fn fn, void *arg)
 	sg_corr_flush(s, fn, arg);
 }
 
+int vg_sigma_save(struct vg_sigma *s, struct vg_buf *out)
+{
+	return sg_corr_save(s, out);
+}
+
+int vg_sigma_restore(struct vg_sigma *s, const void *data, size_t len,
+		     const char **why)
+{
+	return sg_corr_restore(s, data, len, why);
+}
+
 /* ---- explanations ---- */
 
 static void explain_detect(struct vg_sigma *s, const struct sg_detect *d,

@@ -117,6 +117,14 @@ void vg_sigma_eval(struct vg_sigma *s, const struct vg_event *ev,
  * are decided when their window closes; this closes them all. */
 void vg_sigma_flush(struct vg_sigma *s, vg_match_fn fn, void *arg);
 
+/* The correlation state, written to out so that a restarted process
+ * goes on exactly where this one was (vg_sigma_restore, into a fresh
+ * context of the same rules). Restore returns -1 with the reason in *why
+ * when the data is damaged or the rules changed; the state stays empty. */
+int vg_sigma_save(struct vg_sigma *s, struct vg_buf *out);
+int vg_sigma_restore(struct vg_sigma *s, const void *data, size_t len,
+		     const char **why);
+
 const struct vg_sigma_stats *vg_sigma_stats(const struct vg_sigma *s);
 
 /* Appends to out, in plain text, why rule i does or does not match ev:

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../lib/buf.h"
 #include "../lib/xmalloc.h"
 
 /* Each migration is applied once, in order, in its own transaction;
@@ -77,12 +78,25 @@ static const char *const migrations[] = {
 	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
 	" key_hash TEXT NOT NULL UNIQUE, created INTEGER NOT NULL,"
 	" last_pull INTEGER, last_seen INTEGER);",
+	/* 3: positions across rotations (logical base, line count); the
+	 * correlation state and the positions it was saved at, from which
+	 * a restart replays */
+	"ALTER TABLE positions ADD COLUMN base INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE positions ADD COLUMN lineno INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE replay ("
+	" source TEXT PRIMARY KEY,"
+	" inode INTEGER NOT NULL, offset INTEGER NOT NULL,"
+	" head TEXT NOT NULL, cursor TEXT NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" base INTEGER NOT NULL DEFAULT 0, lineno INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE state ("
+	" name TEXT PRIMARY KEY, data BLOB NOT NULL, updated INTEGER NOT NULL);",
 };
 #define NMIG (int)(sizeof(migrations) / sizeof(migrations[0]))
 
 struct vg_store {
 	sqlite3 *db;
-	sqlite3_stmt *add_alert, *set_pos, *get_pos, *audit;
+	sqlite3_stmt *add_alert, *set_pos[2], *get_pos[2], *audit;
 	char err[256];
 	char pos_source[1024], pos_head[128], pos_cursor[1024];
 	bool intx;
@@ -217,19 +231,23 @@ struct vg_store *vg_store_open(const char *dir, bool readonly, char *err,
 		      "INSERT OR IGNORE INTO alerts (ts, rule_id, rule_title,"
 		      " level, source, offset, lineno, src_ip, user, host, grp,"
 		      " value, event) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)") != 0 ||
-	      prepare(s, &s->set_pos,
-		      "INSERT INTO positions (source, inode, offset, head,"
-		      " cursor, updated) VALUES (?,?,?,?,?,?) ON CONFLICT"
-		      " (source) DO UPDATE SET inode=excluded.inode,"
-		      " offset=excluded.offset, head=excluded.head,"
-		      " cursor=excluded.cursor, updated=excluded.updated") !=
-		      0 ||
+	      prepare(s, &s->set_pos[0],
+		      "INSERT OR REPLACE INTO positions (source, inode, offset,"
+		      " head, cursor, updated, base, lineno)"
+		      " VALUES (?,?,?,?,?,?,?,?)") != 0 ||
+	      prepare(s, &s->set_pos[1],
+		      "INSERT OR REPLACE INTO replay (source, inode, offset,"
+		      " head, cursor, updated, base, lineno)"
+		      " VALUES (?,?,?,?,?,?,?,?)") != 0 ||
 	      prepare(s, &s->audit,
 		      "INSERT INTO audit (ts, actor, action, object, detail)"
 		      " VALUES (?,?,?,?,?)") != 0)) ||
-	    prepare(s, &s->get_pos,
-		    "SELECT inode, offset, head, cursor FROM positions"
-		    " WHERE source = ?") != 0) {
+	    prepare(s, &s->get_pos[0],
+		    "SELECT inode, offset, head, cursor, base, lineno"
+		    " FROM positions WHERE source = ?") != 0 ||
+	    prepare(s, &s->get_pos[1],
+		    "SELECT inode, offset, head, cursor, base, lineno"
+		    " FROM replay WHERE source = ?") != 0) {
 		snprintf(err, errlen, "%s: %s", path, s->err);
 		vg_store_close(s);
 		return NULL;
@@ -244,8 +262,10 @@ void vg_store_close(struct vg_store *s)
 	if (s->intx)
 		vg_store_rollback(s);
 	sqlite3_finalize(s->add_alert);
-	sqlite3_finalize(s->set_pos);
-	sqlite3_finalize(s->get_pos);
+	for (int i = 0; i < 2; i++) {
+		sqlite3_finalize(s->set_pos[i]);
+		sqlite3_finalize(s->get_pos[i]);
+	}
 	sqlite3_finalize(s->audit);
 	sqlite3_close(s->db);
 	free(s);
@@ -319,9 +339,10 @@ int vg_store_add_alert(struct vg_store *s, const struct vg_alert *a,
 	return 0;
 }
 
-int vg_store_set_position(struct vg_store *s, const struct vg_position *p)
+int vg_store_set_position(struct vg_store *s, const struct vg_position *p,
+			  bool replay)
 {
-	sqlite3_stmt *st = s->set_pos;
+	sqlite3_stmt *st = s->set_pos[replay];
 	int rc;
 
 	sqlite3_reset(st);
@@ -331,15 +352,17 @@ int vg_store_set_position(struct vg_store *s, const struct vg_position *p)
 	text(st, 4, p->head ? p->head : "");
 	text(st, 5, p->cursor ? p->cursor : "");
 	sqlite3_bind_int64(st, 6, now_ns());
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)p->base);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)p->lineno);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "saving a position");
 }
 
 int vg_store_get_position(struct vg_store *s, const char *source,
-			  struct vg_position *p)
+			  struct vg_position *p, bool replay)
 {
-	sqlite3_stmt *st = s->get_pos;
+	sqlite3_stmt *st = s->get_pos[replay];
 	int rc;
 
 	sqlite3_reset(st);
@@ -363,8 +386,57 @@ int vg_store_get_position(struct vg_store *s, const char *source,
 	p->offset = (uint64_t)sqlite3_column_int64(st, 1);
 	p->head = s->pos_head;
 	p->cursor = s->pos_cursor;
+	p->base = (uint64_t)sqlite3_column_int64(st, 4);
+	p->lineno = (uint64_t)sqlite3_column_int64(st, 5);
 	sqlite3_reset(st);
 	return 1;
+}
+
+int vg_store_clear_replay(struct vg_store *s)
+{
+	return exec(s, "DELETE FROM replay");
+}
+
+int vg_store_put_state(struct vg_store *s, const char *name, const void *data,
+		       size_t len)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO state (name, data, updated)"
+			       " VALUES (?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "saving the state");
+	text(st, 1, name);
+	sqlite3_bind_blob64(st, 2, len ? data : "", len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now_ns());
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "saving the state");
+}
+
+int vg_store_get_state(struct vg_store *s, const char *name,
+		       struct vg_buf *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT data FROM state WHERE name = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "reading the state");
+	text(st, 1, name);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		vg_buf_reset(out);
+		if (vg_buf_put(out, sqlite3_column_blob(st, 0),
+			       (size_t)sqlite3_column_bytes(st, 0)) != 0)
+			rc = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	return rc == SQLITE_ROW ? 1 : fail(s, "reading the state");
 }
 
 int64_t vg_store_count(struct vg_store *s, const char *table)
@@ -804,6 +876,20 @@ int vg_store_count_decisions(struct vg_store *s, const char *value)
 		return -1;
 	text(st, 1, value);
 	return (int)one_int(s, st, "counting decisions");
+}
+
+int vg_store_active_on(struct vg_store *s, const char *value, int64_t now,
+			bool simulated)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT count(*) FROM decisions"
+				   " WHERE value = ? AND deleted = 0"
+				   " AND until > ? AND simulated = ?");
+	if (st == NULL)
+		return -1;
+	text(st, 1, value);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int(st, 3, simulated);
+	return (int)one_int(s, st, "reading decisions");
 }
 
 int64_t vg_store_add_bouncer(struct vg_store *s, const char *name,

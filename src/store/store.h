@@ -51,15 +51,30 @@ int vg_store_add_alert(struct vg_store *s, const struct vg_alert *a,
 struct vg_position {
 	const char *source;
 	uint64_t inode, offset;
+	uint64_t base, lineno; /* logical offset of the file's start, lines
+				* read before offset */
 	const char *head;   /* hash of the file's first bytes, or "" */
 	const char *cursor; /* journal cursor, or "" */
 };
 
-int vg_store_set_position(struct vg_store *s, const struct vg_position *p);
+/* replay false: where reading reached (saved with the alerts it gave);
+ * true: where the saved correlation state was taken, from which a
+ * restart reads again (the alerts it gives again are recognised). */
+int vg_store_set_position(struct vg_store *s, const struct vg_position *p,
+			  bool replay);
 /* Fills *p (strings valid until the next call) and returns 1; 0 when the
  * source has none; -1 on error. */
 int vg_store_get_position(struct vg_store *s, const char *source,
-			  struct vg_position *p);
+			  struct vg_position *p, bool replay);
+int vg_store_clear_replay(struct vg_store *s);
+
+struct vg_buf;
+/* A named blob (the correlation state): put replaces it; get returns 1
+ * with the data in out, 0 when there is none, -1 on error. */
+int vg_store_put_state(struct vg_store *s, const char *name, const void *data,
+		       size_t len);
+int vg_store_get_state(struct vg_store *s, const char *name,
+		       struct vg_buf *out);
 
 /* Counts rows of a table (alerts, incidents, decisions, positions,
  * audit); -1 on error or an unknown table. */
@@ -140,6 +155,10 @@ int vg_store_decisions(struct vg_store *s, enum vg_dq q, int64_t since,
 		       int64_t now, vg_decision_fn fn, void *arg);
 /* Decisions ever taken on value (for escalation). */
 int vg_store_count_decisions(struct vg_store *s, const char *value);
+
+/* Active decisions on value, simulated or enforced ones. */
+int vg_store_active_on(struct vg_store *s, const char *value, int64_t now,
+		       bool simulated);
 
 /* Bouncers: the key is kept as its SHA-512 (hex). */
 int64_t vg_store_add_bouncer(struct vg_store *s, const char *name,

@@ -104,7 +104,7 @@ static void test_alerts_and_positions(void **state)
 	assert_int_equal(vg_store_begin(s), 0);
 	assert_int_equal(vg_store_add_alert(s, &a, &id), 0);
 	assert_true(id > 0);
-	assert_int_equal(vg_store_set_position(s, &p), 0);
+	assert_int_equal(vg_store_set_position(s, &p, false), 0);
 	assert_int_equal(vg_store_commit(s), 0);
 	/* the same alert again (a replay after a restart): ignored */
 	assert_int_equal(vg_store_add_alert(s, &a, &id), 1);
@@ -114,7 +114,7 @@ static void test_alerts_and_positions(void **state)
 	struct vg_alert b = alert(8192);
 	assert_int_equal(vg_store_add_alert(s, &b, NULL), 0);
 	p.offset = 9000;
-	assert_int_equal(vg_store_set_position(s, &p), 0);
+	assert_int_equal(vg_store_set_position(s, &p, false), 0);
 	vg_store_rollback(s);
 	assert_int_equal(vg_store_count(s, "alerts"), 1);
 	vg_store_close(s);
@@ -122,11 +122,11 @@ static void test_alerts_and_positions(void **state)
 	s = vg_store_open(sub, true, err, sizeof(err));
 	assert_non_null(s);
 	struct vg_position q;
-	assert_int_equal(vg_store_get_position(s, "/var/log/auth.log", &q), 1);
+	assert_int_equal(vg_store_get_position(s, "/var/log/auth.log", &q, false), 1);
 	assert_int_equal(q.inode, 42);
 	assert_int_equal(q.offset, 5000);
 	assert_string_equal(q.head, "abc");
-	assert_int_equal(vg_store_get_position(s, "/nosuch", &q), 0);
+	assert_int_equal(vg_store_get_position(s, "/nosuch", &q, false), 0);
 	assert_int_equal(vg_store_count(s, "alerts"), 1);
 	vg_store_close(s);
 }
@@ -151,7 +151,7 @@ static void test_kill9(void **state)
 			struct vg_position p = {.source = "f", .inode = 1};
 			struct vg_position have;
 			uint64_t next = 0;
-			if (vg_store_get_position(s, "f", &have) == 1)
+			if (vg_store_get_position(s, "f", &have, false) == 1)
 				next = have.offset;
 			for (;;) {
 				if (vg_store_begin(s) != 0)
@@ -162,7 +162,7 @@ static void test_kill9(void **state)
 						_exit(5);
 				}
 				p.offset = next;
-				if (vg_store_set_position(s, &p) != 0 ||
+				if (vg_store_set_position(s, &p, false) != 0 ||
 				    vg_store_commit(s) != 0)
 					_exit(6);
 			}
@@ -176,7 +176,7 @@ static void test_kill9(void **state)
 		assert_non_null(s);
 		struct vg_position p;
 		int64_t n = vg_store_count(s, "alerts");
-		int has = vg_store_get_position(s, "f", &p);
+		int has = vg_store_get_position(s, "f", &p, false);
 		assert_true(has >= 0);
 		assert_int_equal(n, has ? (int64_t)p.offset : 0);
 		vg_store_close(s);

@@ -296,12 +296,50 @@ static void update_head(struct vg_follow *f)
 	uint32_t want = have > VG_HEAD_MAX ? VG_HEAD_MAX : (uint32_t)have;
 	uint64_t h;
 
-	if (f->fd < 0 || f->other || want <= f->headlen)
+	if (f->fd < 0 || want <= f->headlen)
 		return;
 	if (head_of(f->fd, want, &h) == 0) {
 		f->headlen = want;
 		f->head = h;
 	}
+}
+
+static int64_t mtime_ns(const struct stat *sb)
+{
+	return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+/* After a rotated generation read to its end: the sibling written next
+ * (the oldest one modified after it), when several rotations happened
+ * while no one was reading; -1 when the path itself comes next. */
+static int find_successor(struct vg_follow *f)
+{
+	struct stat cur, sb;
+	DIR *d;
+	struct dirent *e;
+	size_t nl = strlen(f->name);
+	int64_t best_m = INT64_MAX;
+	char best[4096] = "";
+
+	if (fstat(f->fd, &cur) != 0 || (d = opendir(f->dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char p[4096];
+		if (strncmp(e->d_name, f->name, nl) != 0 ||
+		    e->d_name[nl] == '\0' || compressed(e->d_name) ||
+		    snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name) >=
+			    (int)sizeof(p) ||
+		    stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+		    sb.st_ino == cur.st_ino)
+			continue;
+		int64_t m = mtime_ns(&sb);
+		if (m > mtime_ns(&cur) && m < best_m) {
+			best_m = m;
+			memcpy(best, p, sizeof(p));
+		}
+	}
+	closedir(d);
+	return best[0] ? open(best, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
 }
 
 /* The current generation is complete: the next one starts. */
@@ -314,6 +352,15 @@ static uint32_t next_gen(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 		return n; /* more lines than max: the caller comes back */
 	f->base += f->off;
 	f->st.rotations++;
+	int fd = f->other ? find_successor(f) : -1;
+	if (fd >= 0) {
+		set_fd(f, fd, true);
+		f->off = 0;
+		f->skipping = false;
+		f->headlen = 0;
+		f->head = fnv("", 0);
+		return n;
+	}
 	open_new(f);
 	return n;
 }

@@ -215,6 +215,11 @@ static void set_listen(struct ctx *x, char **dst, const struct ynode *n,
 	const char *v = scalar(x, n, what);
 	if (v == NULL)
 		return;
+	if (strcmp(v, "off") == 0) { /* not served */
+		free(*dst);
+		*dst = NULL;
+		return;
+	}
 	if (!vg_listen_valid(v)) {
 		err(x, n->line, "%s: '%.60s' is not an address:port", what, v);
 		return;

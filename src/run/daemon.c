@@ -897,6 +897,16 @@ static int snapshot(struct daemon *d)
 	return 0;
 }
 
+static void respond_stats(struct daemon *d)
+{
+	const struct vg_respond_stats *rs = vg_respond_stats(d->resp);
+
+	atomic_store(&d->decisions, rs->decisions);
+	atomic_store(&d->simulated, rs->simulated);
+	atomic_store(&d->allowlisted, rs->allowlisted);
+	atomic_store(&d->enforce_errors, rs->errors);
+}
+
 static void commit(struct daemon *d, bool force_snap)
 {
 	int64_t now = now_ns();
@@ -937,6 +947,7 @@ static void commit(struct daemon *d, bool force_snap)
 	for (uint32_t i = 0; i < atomic_load(&d->nsrc); i++)
 		d->src[i]->pos_dirty = false;
 	vg_respond_enforce(d->resp, d->st);
+	respond_stats(d);
 	return;
 fail:
 	fatal(d, "saving positions");
@@ -949,11 +960,8 @@ static void tick(struct daemon *d, int64_t now)
 	const struct vg_respond_stats *rs;
 
 	vg_respond_tick(d->resp, d->st, now);
+	respond_stats(d);
 	rs = vg_respond_stats(d->resp);
-	atomic_store(&d->decisions, rs->decisions);
-	atomic_store(&d->simulated, rs->simulated);
-	atomic_store(&d->allowlisted, rs->allowlisted);
-	atomic_store(&d->enforce_errors, rs->errors);
 	if (rs->errors && vg_respond_error(d->resp)[0]) {
 		static uint64_t said;
 		if (said != rs->errors)
@@ -967,6 +975,7 @@ static void *worker_main(void *arg)
 {
 	struct daemon *d = arg;
 
+	commit(d, false); /* the new sources' starting points */
 	tick(d, now_ns());
 	for (;;) {
 		struct rbatch *b = NULL;

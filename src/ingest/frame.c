@@ -61,7 +61,7 @@ static long frame(struct vg_frame *f, vg_msg_fn fn, void *arg, char *err,
 			continue;
 		}
 		const char *nl = memchr(p, '\n', left);
-		if (nl == NULL) {
+		if (nl == NULL || (size_t)(nl - p) > f->max) {
 			if (left > f->max) {
 				snprintf(err, errlen,
 					 "a line longer than %zu bytes", f->max);

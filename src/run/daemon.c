@@ -893,6 +893,11 @@ static int snapshot(struct daemon *d)
 	}
 	d->last_snap = now_ns();
 	d->snap_cost = d->last_snap - t0;
+	if (d->snap.cap > (16u << 20)) { /* a large state: give it back */
+		size_t limit = d->snap.limit;
+		vg_buf_free(&d->snap);
+		vg_buf_init(&d->snap, limit);
+	}
 	d->events_since_snap = 0;
 	return 0;
 }

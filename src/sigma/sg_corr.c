@@ -34,7 +34,7 @@ struct centry {
 };
 
 #define KEY_INLINE 48
-#define ENT_INLINE 4
+#define ENT_INLINE 2
 
 struct group {
 	struct group *hnext;
@@ -56,6 +56,10 @@ struct sg_cstate {
 	const struct vg_ruleset *rs;
 	struct group *pool; /* freed groups, kept for reuse */
 	uint32_t npool;
+	/* groups come from slabs: one allocation per SLAB groups rather than
+	 * one each (a million tracked addresses made malloc the cost) */
+	struct group **slabs;
+	uint32_t nslabs, slab_left;
 	struct group **tab;
 	uint32_t mask;
 	uint32_t ngroups;
@@ -78,25 +82,26 @@ struct sg_cstate *sg_cstate_new(const struct vg_ruleset *rs)
 	return c;
 }
 
-static void group_free(struct group *g)
+#define SLAB 1024u
+
+/* Frees what a group holds outside itself. */
+static void group_clear(struct group *g)
 {
 	if (g->key != g->key_in)
 		free(g->key);
 	if (g->e != g->e_in)
 		free(g->e);
-	free(g);
+	g->key = g->key_in;
+	g->e = g->e_in;
 }
 
-/* Gives a group back: small ones are kept for the next. */
+/* Gives a group back for the next one. */
 static void group_release(struct sg_cstate *c, struct group *g)
 {
-	if (g->key == g->key_in && g->e == g->e_in && c->npool < 4096) {
-		g->hnext = c->pool;
-		c->pool = g;
-		c->npool++;
-		return;
-	}
-	group_free(g);
+	group_clear(g);
+	g->hnext = c->pool;
+	c->pool = g;
+	c->npool++;
 }
 
 static struct group *group_new(struct sg_cstate *c, size_t kl)
@@ -107,7 +112,13 @@ static struct group *group_new(struct sg_cstate *c, size_t kl)
 		c->pool = g->hnext;
 		c->npool--;
 	} else {
-		g = xmalloc(sizeof(*g));
+		if (c->slab_left == 0) {
+			c->slabs = xreallocarray(c->slabs, c->nslabs + 1,
+						 sizeof(*c->slabs));
+			c->slabs[c->nslabs++] = xmalloc(SLAB * sizeof(*g));
+			c->slab_left = SLAB;
+		}
+		g = &c->slabs[c->nslabs - 1][--c->slab_left];
 	}
 	memset(g, 0, offsetof(struct group, key_in));
 	g->key = kl <= KEY_INLINE ? g->key_in : xmalloc(kl + 1);
@@ -120,14 +131,11 @@ void sg_cstate_free(struct sg_cstate *c)
 {
 	if (c == NULL)
 		return;
-	for (struct group *g = c->lru_head, *nx; g; g = nx) {
-		nx = g->lnext;
-		group_free(g);
-	}
-	for (struct group *g = c->pool, *nx; g; g = nx) {
-		nx = g->hnext;
-		group_free(g);
-	}
+	for (struct group *g = c->lru_head; g; g = g->lnext)
+		group_clear(g);
+	for (uint32_t i = 0; i < c->nslabs; i++)
+		free(c->slabs[i]);
+	free(c->slabs);
 	free(c->tab);
 	free(c);
 }
@@ -708,7 +716,7 @@ int sg_corr_restore(struct vg_sigma *s, const void *data, size_t len,
 			    !TAKE(&r, e->ref) || !TAKE(&r, e->vh) ||
 			    e->ref >= rs->r[corr]->corr->nrefs) {
 				g->n = k;
-				group_free(g);
+				group_release(c, g);
 				goto bad;
 			}
 		}

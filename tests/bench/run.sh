@@ -6,7 +6,9 @@
 # replay (crowdsec -dsn file://… -type syslog|nginx), when installed; then
 # the whole SigmaHQ Windows rule set over the JSON Windows events of
 # ../shared/corpus/otrf, repeated to 1,000,000 events or more. Prints
-# lines/s, peak memory and ratios. Figures, not a test.
+# lines/s, peak memory and ratios; then vigie run's latency from a line
+# written to the ban in nftables, and its memory (latency.sh). Figures,
+# not a test.
 #   tests/bench/run.sh [BUILD] [LINES]
 set -eu
 build=${1:-build}
@@ -140,3 +142,6 @@ if [ -d "$otrf/datasets" ] && [ -d "$sigma/rules/windows" ]; then
 	awk -v a="${wdec% *}" -v b="${wdet% *}" 'BEGIN{
 		printf "  detection costs %.2fx the decoding alone\n", b / a }'
 fi
+
+# vigie run: from a written line to the ban, and memory
+sh "$top/tests/bench/latency.sh" "$build"

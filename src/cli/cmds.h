@@ -8,6 +8,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_incidents(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_decisions(int argc, char **argv);

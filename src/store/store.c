@@ -739,6 +739,22 @@ int vg_store_rows(struct vg_store *s, const char *what, int64_t id,
 	else if (strcmp(what, "observables") == 0)
 		sql = "SELECT kind, value FROM observables WHERE incident_id = ?"
 		      " ORDER BY kind, value LIMIT ?";
+	else if (strcmp(what, "positions") == 0)
+		sql = "SELECT source, lineno, base + offset, updated FROM positions"
+		      " WHERE ? = ? ORDER BY source LIMIT ?";
+	else if (strcmp(what, "summary") == 0)
+		/* alerts, last alert time, open incidents, incidents, active
+		 * decisions, simulated ones, bouncers */
+		sql = "SELECT (SELECT count(*) FROM alerts),"
+		      " (SELECT coalesce(max(ts), 0) FROM alerts),"
+		      " (SELECT count(*) FROM incidents WHERE status NOT IN"
+		      "  ('closed','rejected','duplicate','false-positive')),"
+		      " (SELECT count(*) FROM incidents),"
+		      " (SELECT count(*) FROM decisions WHERE deleted = 0 AND"
+		      "  until > ?1 AND simulated = 0),"
+		      " (SELECT count(*) FROM decisions WHERE deleted = 0 AND"
+		      "  until > ?1 AND simulated = 1),"
+		      " (SELECT count(*) FROM bouncers) WHERE ?2 = ?2 LIMIT ?3";
 	else if (strcmp(what, "alerts") == 0)
 		sql = "SELECT ts, level, rule_title, source, lineno,"
 		      " coalesce(src_ip, ''), coalesce(user, ''), grp,"
@@ -750,7 +766,8 @@ int vg_store_rows(struct vg_store *s, const char *what, int64_t id,
 	if ((st = stmt(s, sql)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	if (strcmp(what, "alerts") == 0) {
+	if (strcmp(what, "alerts") == 0 || strcmp(what, "positions") == 0 ||
+	    strcmp(what, "summary") == 0) {
 		sqlite3_bind_int64(st, 2, id);
 		sqlite3_bind_int(st, 3, limit);
 	} else {

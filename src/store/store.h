@@ -123,8 +123,11 @@ int vg_store_set_incident(struct vg_store *s, int64_t id, const char *field,
 			  const char *value, const char *actor);
 
 typedef int (*vg_row_fn)(int ncol, const char *const *col, void *arg);
-/* Rows of a fixed query: "timeline" and "observables" of incident id, or
- * "alerts" (of incident id, or the last limit when id is 0). */
+/* Rows of a fixed query: "timeline" and "observables" of incident id,
+ * "alerts" (of incident id, or the last limit when id is 0), the
+ * "positions" of the sources, or the "summary" (one row: alerts, last
+ * alert time, open incidents, incidents, active decisions, simulated
+ * ones, bouncers; id is now). */
 int vg_store_rows(struct vg_store *s, const char *what, int64_t id,
 		  int limit, vg_row_fn fn, void *arg);
 

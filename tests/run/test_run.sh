@@ -136,9 +136,14 @@ check "syslog over UDP: the brute force is seen" "198.51.100.20" "$(q "select sr
 until_ok in_set 198.51.100.21
 check "and banned" 0 $?
 
+"$vigie" status --state "$t/state" > "$t/st"
+check "status: running, with its pid" "vigie run   running (pid $pid)" "$(head -1 "$t/st")"
+grep -q "^alerts      5 (last " "$t/st" && ok "status: the alerts" || no "status alerts" "$(cat "$t/st")"
+grep -q "^  $t/auth.log  line 36, byte 3240, at " "$t/st" && ok "status: how far the file was read" || no "status source" "$(cat "$t/st")"
 kill -TERM $pid
 wait $pid
 check "SIGTERM: exit code 0" 0 $?
+check "status: not running once stopped" "vigie run   not running" "$("$vigie" status --state "$t/state" | head -1)"
 pid=""
 grep -q "stopped: .* events, 5 alerts" "$t/err" && ok "it says what it did" || no "stop line" "$(tail -3 "$t/err")"
 

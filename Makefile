@@ -18,7 +18,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 run: build
-	@sh scripts/run-scan.sh $(BUILD)
+	@sh scripts/run.sh $(BUILD)
 
 test: build
 	@sh scripts/setup.sh test

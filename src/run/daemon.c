@@ -21,6 +21,7 @@
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1273,6 +1274,9 @@ int vg_daemon_run(const struct vg_config *c, bool quiet)
 	d->c = c;
 	d->quiet = quiet;
 	d->lockfd = -1;
+	/* a closed standard output or peer is an error to handle, not a
+	 * reason to die between two commits */
+	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 	pthread_cond_init(&d->room, NULL);

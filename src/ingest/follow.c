@@ -470,14 +470,16 @@ void vg_fpos_head_str(const struct vg_fpos *p, char out[32])
 
 int vg_fpos_head_parse(struct vg_fpos *p, const char *s)
 {
-	unsigned len;
-	unsigned long long h;
-	int used = 0;
+	char *end;
+	unsigned long len = strtoul(s, &end, 10);
 
-	if (sscanf(s, "%u:%16llx%n", &len, &h, &used) != 2 ||
-	    s[used] != '\0' || len > VG_HEAD_MAX)
+	if (end == s || *end != ':' || len > VG_HEAD_MAX)
 		return -1;
-	p->headlen = len;
+	s = end + 1;
+	unsigned long long h = strtoull(s, &end, 16);
+	if (end == s || *end != '\0' || end - s > 16 || *s == '-' || *s == '+')
+		return -1;
+	p->headlen = (uint32_t)len;
 	p->head = h;
 	return 0;
 }

@@ -277,8 +277,18 @@ static void sources(struct ctx *x, struct vg_config *c, const struct ynode *n)
 			set_str(x, &o->path, v, "file");
 		}
 		if ((v = ymap_get(s, "journald")) != NULL) {
+			static const char *const jk[] = {"directory", NULL};
 			kinds++;
 			o->kind = VG_SRC_JOURNALD;
+			if (v->kind == Y_MAP) {
+				keys(x, v, "journald", jk);
+				const struct ynode *dn = ymap_get(v, "directory");
+				if (dn)
+					set_str(x, &o->path, dn, "directory");
+			} else if (!(v->kind == Y_SCALAR && v->s[0] == '\0')) {
+				err(x, v->line, "journald: a mapping ({} for this "
+						"machine's journal, or directory)");
+			}
 		}
 		if ((v = ymap_get(s, "syslog")) != NULL) {
 			kinds++;

@@ -14,7 +14,8 @@ enum vg_src_kind { VG_SRC_FILE, VG_SRC_JOURNALD, VG_SRC_SYSLOG, VG_SRC_STDIN };
 
 struct vg_src_cfg {
 	enum vg_src_kind kind;
-	char *path;   /* file: a path or a glob */
+	char *path;   /* file: a path or a glob; journald: a directory of
+		       * journal files, NULL for this machine's journal */
 	char *listen; /* syslog: "udp://host:port" or "tcp://host:port" */
 	enum vg_format format;
 	bool from_start; /* file: a file there at the first start is read

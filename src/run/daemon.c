@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <systemd/sd-journal.h>
 #include <uv.h>
 
 #include "../decode/decode.h"
@@ -72,6 +73,7 @@ struct rbatch {
 	size_t dlen, dcap;
 	struct vg_fpos pos;
 	bool has_pos;
+	char cursor[512]; /* journald: the cursor after the batch, or "" */
 	struct rbatch *next; /* free list */
 };
 
@@ -84,10 +86,14 @@ struct source {
 	bool kicked;
 	uint64_t seq;    /* syslog, stdin: the next message's offset */
 	struct rbatch *pending;
+	sd_journal *j;   /* journald */
+	uv_poll_t jpoll;
+	uint64_t jlast, jk; /* last entry's time (us), entries at that time */
 	/* worker */
 	struct vg_decode_ctx dc;
 	int64_t dc_ref;
 	struct vg_fpos pos, start;
+	char cursor[512], start_cursor[512];
 	bool pos_dirty, start_saved;
 	/* metrics */
 	_Atomic uint64_t records, decoded, undecoded, dropped, bytes;
@@ -212,6 +218,7 @@ static struct rbatch *batch_get(struct daemon *d, uint32_t src)
 	b->n = 0;
 	b->dlen = 0;
 	b->has_pos = false;
+	b->cursor[0] = '\0';
 	return b;
 }
 
@@ -407,6 +414,7 @@ static void on_line(const struct vg_record *r, void *arg)
 }
 
 static void pump_cb(uv_idle_t *h);
+static void read_journal(struct daemon *d, struct source *s);
 
 static void kick_all(struct daemon *d)
 {
@@ -485,6 +493,9 @@ static void on_timer(uv_timer_t *h)
 {
 	struct daemon *d = h->data;
 
+	for (uint32_t i = 0; i < atomic_load(&d->nsrc); i++)
+		if (d->src[i]->kind == SK_JOURNAL && !d->stopping)
+			read_journal(d, d->src[i]);
 	if (d->last_glob + 2 * SEC < now_ns()) {
 		d->last_glob = now_ns();
 		scan_globs(d, false);
@@ -689,6 +700,139 @@ static int start_syslog(struct daemon *d, const struct vg_src_cfg *sc)
 	return 0;
 }
 
+/* ---- journald ---- */
+
+static const char *jfield(sd_journal *j, const char *name, size_t *n)
+{
+	const void *p;
+	size_t len, nl = strlen(name);
+
+	if (sd_journal_get_data(j, name, &p, &len) < 0 || len <= nl)
+		return NULL;
+	*n = len - nl - 1;
+	return (const char *)p + nl + 1;
+}
+
+/* Each entry as an RFC 5424 line (the syslog decoder's), its offset
+ * the entry's time in microseconds, times 16, plus its rank among
+ * entries of the same microsecond: the same on every reading. */
+static void read_journal(struct daemon *d, struct source *s)
+{
+	char line[VG_MAXLINE_DEFAULT];
+	uint32_t si = src_index(d, s);
+	int r;
+
+	sd_journal_process(s->j);
+	for (;;) {
+		struct rbatch *b = batch_get(d, si);
+		while (b->n < BATCH_LINES && (r = sd_journal_next(s->j)) > 0) {
+			uint64_t us = 0;
+			size_t ml = 0, hl = 0, il = 0, pl = 0, prl = 0;
+			const char *msg = jfield(s->j, "MESSAGE", &ml);
+			const char *host = jfield(s->j, "_HOSTNAME", &hl);
+			const char *id = jfield(s->j, "SYSLOG_IDENTIFIER", &il);
+			const char *pid = jfield(s->j, "_PID", &pl);
+			const char *pri = jfield(s->j, "PRIORITY", &prl);
+			char ts[48];
+			if (msg == NULL)
+				continue;
+			if (id == NULL)
+				id = jfield(s->j, "_COMM", &il);
+			sd_journal_get_realtime_usec(s->j, &us);
+			s->jk = us == s->jlast ? s->jk + 1 : 0;
+			s->jlast = us;
+			vg_time_fmt(ts, (int64_t)us * 1000);
+			int n = snprintf(line, sizeof(line),
+					 "<%d>1 %s %.*s %.*s %.*s - - %.*s",
+					 pri && prl == 1 ? 8 + pri[0] - '0' : 13, ts,
+					 host ? (int)(hl > 255 ? 255 : hl) : 1,
+					 host ? host : "-",
+					 id ? (int)(il > 48 ? 48 : il) : 1,
+					 id ? id : "-",
+					 pid ? (int)(pl > 32 ? 32 : pl) : 1,
+					 pid ? pid : "-", (int)ml, msg);
+			if (n < 0)
+				continue;
+			if ((size_t)n >= sizeof(line))
+				n = sizeof(line) - 1;
+			batch_add(b, line, (uint32_t)n, 0, us * 16 + s->jk, 0);
+		}
+		char *c = NULL;
+		if (b->n > 0 && sd_journal_get_cursor(s->j, &c) >= 0) {
+			snprintf(b->cursor, sizeof(b->cursor), "%s", c);
+			free(c);
+		}
+		if (b->n == 0) {
+			batch_put(d, b);
+			return;
+		}
+		if (!push(d, b, true)) {
+			batch_put(d, b);
+			return;
+		}
+		if (b->n < BATCH_LINES)
+			return;
+	}
+}
+
+static void on_journal(uv_poll_t *h, int status, int events)
+{
+	struct source *s = h->data;
+
+	(void)status;
+	(void)events;
+	read_journal(s->jpoll.loop->data, s);
+}
+
+static int start_journal(struct daemon *d, const struct vg_src_cfg *sc)
+{
+	char name[4200];
+	sd_journal *j = NULL;
+	struct vg_position p;
+	int r, have = 0;
+
+	snprintf(name, sizeof(name), "journald%s%s", sc->path ? ":" : "",
+		 sc->path ? sc->path : "");
+	r = sc->path ? sd_journal_open_directory(&j, sc->path, 0)
+		     : sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
+	if (r < 0) {
+		logmsg("%s: cannot open the journal: %s", name, strerror(-r));
+		return -1;
+	}
+	struct source *s = source_new(d, SK_JOURNAL, name, VG_FMT_SYSLOG);
+	if (s == NULL) {
+		sd_journal_close(j);
+		return -1;
+	}
+	s->j = j;
+	have = vg_store_get_position(d->rd, name, &p, true);
+	if (have != 1)
+		have = vg_store_get_position(d->rd, name, &p, false);
+	if (have == 1 && p.cursor[0] &&
+	    sd_journal_seek_cursor(j, p.cursor) >= 0 &&
+	    sd_journal_next(j) > 0) {
+		/* on the saved entry: the next one is news */
+		snprintf(s->cursor, sizeof(s->cursor), "%s", p.cursor);
+	} else {
+		/* the first start: what is there is history */
+		sd_journal_seek_tail(j);
+		sd_journal_previous(j);
+		char *c = NULL;
+		if (sd_journal_get_cursor(j, &c) >= 0) {
+			snprintf(s->cursor, sizeof(s->cursor), "%s", c);
+			free(c);
+		}
+	}
+	memcpy(s->start_cursor, s->cursor, sizeof(s->cursor));
+	s->start_saved = have == 1;
+	int fd = sd_journal_get_fd(j);
+	if (fd >= 0 && uv_poll_init(&d->loop, &s->jpoll, fd) == 0) {
+		s->jpoll.data = s;
+		uv_poll_start(&s->jpoll, UV_READABLE, on_journal);
+	}
+	return 0; /* read once the worker runs (the timer, the poll) */
+}
+
 /* ---- standard input (its own thread: it may be a file or a pipe) ---- */
 
 static void *stdin_main(void *arg)
@@ -855,6 +999,10 @@ static void process(struct daemon *d, struct rbatch *b)
 		s->pos = b->pos;
 		s->pos_dirty = true;
 	}
+	if (b->cursor[0]) {
+		memcpy(s->cursor, b->cursor, sizeof(s->cursor));
+		s->pos_dirty = true;
+	}
 	const struct vg_sigma_stats *ss = vg_sigma_stats(d->sg);
 	atomic_store(&d->corr_evicted, ss->corr_evicted);
 	atomic_store(&d->corr_groups, ss->corr_groups - ss->corr_expired);
@@ -864,6 +1012,13 @@ static int put_pos(struct daemon *d, struct source *s,
 		   const struct vg_fpos *f, bool replay)
 {
 	char head[32];
+	if (s->kind == SK_JOURNAL) {
+		const char *c = replay && f == &s->start ? s->start_cursor
+							 : s->cursor;
+		struct vg_position p = {.source = s->name, .head = "",
+					.cursor = c};
+		return vg_store_set_position(d->st, &p, replay);
+	}
 	vg_fpos_head_str(f, head);
 	struct vg_position p = {.source = s->name, .inode = f->inode,
 				.offset = f->offset, .base = f->base,
@@ -888,7 +1043,8 @@ static int snapshot(struct daemon *d)
 		return -1;
 	for (uint32_t i = 0; i < atomic_load(&d->nsrc); i++) {
 		struct source *s = d->src[i];
-		if (s->kind == SK_FILE && put_pos(d, s, &s->pos, true) != 0)
+		if ((s->kind == SK_FILE || s->kind == SK_JOURNAL) &&
+		    put_pos(d, s, &s->pos, true) != 0)
 			return -1;
 		s->start_saved = true;
 	}
@@ -926,7 +1082,7 @@ static void commit(struct daemon *d, bool force_snap)
 		return;
 	for (uint32_t i = 0; i < atomic_load(&d->nsrc); i++) {
 		struct source *s = d->src[i];
-		if (s->kind != SK_FILE)
+		if (s->kind != SK_FILE && s->kind != SK_JOURNAL)
 			continue;
 		if (!s->start_saved) {
 			/* a new source: a restart replays it from its start */
@@ -1363,6 +1519,7 @@ int vg_daemon_run(const struct vg_config *c, bool quiet)
 
 	/* sources */
 	uv_loop_init(&d->loop);
+	d->loop.data = d;
 	d->ls = xcalloc(c->nsrc + 1, sizeof(*d->ls));
 	bool only_stdin = c->nsrc > 0;
 	for (size_t i = 0; i < c->nsrc; i++) {
@@ -1384,8 +1541,8 @@ int vg_daemon_run(const struct vg_config *c, bool quiet)
 				source_new(d, SK_STDIN, "-", sc->format);
 			break;
 		case VG_SRC_JOURNALD:
-			logmsg("journald: not read by this build; use a syslog "
-			       "source (journald forwards to it) or the files");
+			if (start_journal(d, sc) != 0)
+				goto out_loop;
 			break;
 		}
 	}
@@ -1458,6 +1615,8 @@ out:
 		MHD_stop_daemon(d->http);
 	vg_lapi_stop(d->lapi);
 	for (uint32_t i = 0; i < atomic_load(&d->nsrc); i++) {
+		if (d->src[i]->j)
+			sd_journal_close(d->src[i]->j);
 		vg_follow_free(d->src[i]->fw);
 		free(d->src[i]->name);
 		free(d->src[i]);

@@ -73,6 +73,8 @@ check "counts them" "13 errors" "$(tail -1 "$t/e")"
 printf 'bo\033]0;owned\007gus: 1\n' > "$t/esc.yaml"
 check "a hostile key exits 1" 1 "$(run "$t/esc.yaml")"
 if grep -q "$(printf '\033')" "$t/e"; then no "no raw ESC in the errors" "$(cat "$t/e")"; else ok "no raw ESC in the errors"; fi
-"$vigie" run > /dev/null 2> "$t/e"
-check "run without -n is not pretended" 2 $?
+"$vigie" run -n -c "$t/many.yaml" > /dev/null 2> "$t/e"
+timeout 10 "$vigie" run -c "$t/many.yaml" > /dev/null 2> "$t/e2"
+check "run (without -n) refuses to start on errors: exit 1" 1 $?
+check "and reports the same errors" "$(cat "$t/e")" "$(grep -v '^vigie' "$t/e2")"
 echo "1..$n"

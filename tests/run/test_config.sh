@@ -23,6 +23,12 @@ if [ "$(id -u)" != 0 ]; then
 	printf 'state_dir: /x\n' > "$t/locked.yaml"; chmod 000 "$t/locked.yaml"
 	check "unreadable file exits 1" 1 "$(run "$t/locked.yaml")"
 	grep -q 'Permission denied' "$t/e" && ok "unreadable file message" || no "unreadable file message" "$(cat "$t/e")"
+elif command -v setpriv > /dev/null; then
+	# root reads everything: read it as nobody
+	printf 'state_dir: /x\n' > "$t/locked.yaml"; chmod 600 "$t/locked.yaml"; chmod 755 "$t"
+	code=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$vigie" run -n -c "$t/locked.yaml" > /dev/null 2> "$t/e"; echo $?)
+	check "unreadable file exits 1" 1 "$code"
+	grep -q 'Permission denied' "$t/e" && ok "unreadable file message" || no "unreadable file message" "$(cat "$t/e")"
 else
 	ok "# SKIP unreadable file (root reads everything)"
 	ok "# SKIP unreadable file message"

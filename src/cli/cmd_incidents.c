@@ -14,13 +14,17 @@
 static const char usage[] =
 	"usage: vigie incidents list [--state DIR]\n"
 	"       vigie incidents show ID [--state DIR]\n"
-	"       vigie incidents set ID status=S|tlp=T ... [--state DIR]\n"
+	"       vigie incidents set ID status=S|tlp=T|t0=TIME|note=TEXT ...\n"
+	"                 [--state DIR]\n"
 	"       vigie alerts list [-n N] [--state DIR]\n"
 	"Reads the store in DIR (default /var/lib/vigie). Statuses: new,\n"
 	"triage, containment, eradication, recovery, post-incident, closed,\n"
 	"rejected, duplicate, false-positive. TLP: TLP:RED, TLP:AMBER+STRICT,\n"
-	"TLP:AMBER, TLP:GREEN, TLP:CLEAR. Every change is in the audit trail\n"
-	"and the incident's timeline.\n";
+	"TLP:AMBER, TLP:GREEN, TLP:CLEAR. t0 is the time the organisation\n"
+	"became aware of the incident, from which the legal deadlines run\n"
+	"('now' or 2026-11-23T08:30:00Z; by default the first alert's).\n"
+	"note= adds a note to the timeline. Every change is in the audit\n"
+	"trail and the incident's timeline.\n";
 
 static void ts(struct vg_buf *o, const char *ns)
 {
@@ -160,7 +164,8 @@ static int incidents_or_alerts(int argc, char **argv, bool alerts)
 		return VG_EXIT_USAGE;
 	}
 	if (!alerts && strcmp(verb, "set") == 0 && nsets == 0) {
-		fprintf(stderr, "vigie incidents set: status=… or tlp=…\n");
+		fprintf(stderr, "vigie incidents set: status=…, tlp=…, t0=… or "
+				"note=…\n");
 		return VG_EXIT_USAGE;
 	}
 	bool rw = !alerts && strcmp(verb, "set") == 0;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../lib/buf.h"
+#include "../lib/vtime.h"
 #include "../lib/xmalloc.h"
 
 /* Each migration is applied once, in order, in its own transaction;
@@ -669,10 +670,37 @@ int vg_store_set_incident(struct vg_store *s, int64_t id, const char *field,
 					  "TLP:AMBER", "TLP:GREEN",
 					  "TLP:CLEAR"};
 	const char *sql;
-	bool ok = false;
-	char obj[32], detail[160];
+	bool ok = false, note = false;
+	char obj[32], detail[1100];
+	int64_t t0 = 0;
 
-	if (strcmp(field, "status") == 0) {
+	if (strcmp(field, "note") == 0) {
+		/* a note changes nothing but the timeline */
+		if (value[0] == '\0' || strlen(value) > 1000) {
+			snprintf(s->err, sizeof(s->err),
+				 "note: some text, at most 1000 bytes");
+			return -1;
+		}
+		note = true;
+		sql = "UPDATE incidents SET updated = updated WHERE id = ?2"
+		      " AND ?1 = ?1";
+	} else if (strcmp(field, "t0") == 0) {
+		/* the awareness time the legal deadlines run from */
+		struct vg_timectx tc;
+		size_t vl = strlen(value);
+		vg_timectx_init(&tc, now_ns() / 1000000000);
+		if (strcmp(value, "now") == 0)
+			t0 = now_ns();
+		else if (vl == 0 || vg_time_iso8601(&tc, value, vl, &t0) != vl)
+			t0 = -1;
+		if (t0 < 0 || t0 > now_ns() + (int64_t)60 * 1000000000) {
+			snprintf(s->err, sizeof(s->err),
+				 "t0: 'now' or a time such as "
+				 "2026-11-23T08:30:00Z, not in the future");
+			return -1;
+		}
+		sql = "UPDATE incidents SET t0 = ?1 WHERE id = ?2";
+	} else if (strcmp(field, "status") == 0) {
 		sql = "UPDATE incidents SET status = ? WHERE id = ?";
 	} else if (strcmp(field, "tlp") == 0) {
 		for (size_t i = 0; i < sizeof(tlp) / sizeof(tlp[0]); i++)
@@ -686,7 +714,7 @@ int vg_store_set_incident(struct vg_store *s, int64_t id, const char *field,
 		sql = "UPDATE incidents SET tlp = ? WHERE id = ?";
 	} else {
 		snprintf(s->err, sizeof(s->err), "unknown field '%.40s' "
-						 "(status, tlp)",
+						 "(status, tlp, t0, note)",
 			 field);
 		return -1;
 	}
@@ -697,7 +725,10 @@ int vg_store_set_incident(struct vg_store *s, int64_t id, const char *field,
 		vg_store_rollback(s);
 		return -1;
 	}
-	text(st, 1, value);
+	if (t0 > 0)
+		sqlite3_bind_int64(st, 1, t0);
+	else
+		text(st, 1, value);
 	sqlite3_bind_int64(st, 2, id);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
@@ -718,8 +749,15 @@ int vg_store_set_incident(struct vg_store *s, int64_t id, const char *field,
 	}
 	snprintf(obj, sizeof(obj), "incident/%lld", (long long)id);
 	snprintf(detail, sizeof(detail), "%s=%s", field, value);
-	if (vg_store_audit(s, actor, "incident.set", obj, detail) != 0 ||
-	    vg_store_add_timeline(s, id, now_ns(), "change", detail) != 0) {
+	if (t0 > 0) {
+		char ts[48];
+		vg_time_fmt(ts, t0);
+		snprintf(detail, sizeof(detail), "t0=%s", ts);
+	}
+	if (vg_store_audit(s, actor, note ? "incident.note" : "incident.set",
+			   obj, note ? value : detail) != 0 ||
+	    vg_store_add_timeline(s, id, now_ns(), note ? "note" : "change",
+				  note ? value : detail) != 0) {
 		vg_store_rollback(s);
 		return -1;
 	}

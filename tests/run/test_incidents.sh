@@ -35,6 +35,14 @@ check "incidents list: a header and one line each" $((keys + 1)) "$(wc -l < "$t/
 check "incidents set exits 0" 0 $?
 check "the status is changed" "containment|TLP:RED" "$(q 'select status, tlp from incidents where id = 1')"
 check "the change is audited" 2 "$(q "select count(*) from audit where action = 'incident.set'")"
+"$vigie" incidents set 1 t0=2026-01-15T08:30:00Z "note=the provider confirms a scanner" --state "$t/state" > /dev/null
+check "t0 and a note: exit 0" 0 $?
+check "t0 is the awareness time given" "$(date -u -d 2026-01-15T08:30:00Z +%s)000000000" "$(q 'select t0 from incidents where id = 1')"
+check "the note is in the timeline" "the provider confirms a scanner" "$(q "select text from timeline where incident_id = 1 and kind = 'note'")"
+check "both are audited" "1|1" "$(q "select (select count(*) from audit where action = 'incident.note'), (select count(*) from audit where action = 'incident.set' and detail = 't0=2026-01-15T08:30:00Z')")"
+"$vigie" incidents set 1 t0=2099-01-01T00:00:00Z --state "$t/state" 2> "$t/e"
+check "a t0 in the future is refused" 2 $?
+check "with the reason" "vigie: t0: 'now' or a time such as 2026-11-23T08:30:00Z, not in the future" "$(cat "$t/e")"
 "$vigie" incidents show 1 --state "$t/state" > "$t/o"
 grep -q '^status    containment' "$t/o" && ok "show: status" || no "show: status" "$(cat "$t/o")"
 grep -q 'change  status=containment' "$t/o" && ok "show: the change in the timeline" || no "show: timeline" "$(cat "$t/o")"

@@ -4,11 +4,13 @@
 
 #include <nftables/libnftables.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/cidr.h"
 #include "../lib/xmalloc.h"
 #include "../run/config.h"
 #include "../store/store.h"
@@ -145,57 +147,118 @@ int vg_nft_unban(struct vg_nft *n, const char *value)
 	return run(n, cmd);
 }
 
+/* The active bans, as elements: an interval set refuses overlapping
+ * elements, so a ban inside a banned network is left out (the network
+ * covers it; when the network's ban ends, the next sync puts it back),
+ * and a value banned twice is written once with the longer timeout. */
+struct elem {
+	struct vg_cidr c;
+	int64_t until;
+	const char *value;
+};
+
 struct collect {
-	struct vg_buf b4, b6;
-	int n4, n6;
+	struct elem *e;
+	size_t n, cap;
+	struct vg_buf strings;
 	int64_t now;
 };
 
 static int add_elem(const struct vg_decision *d, void *arg)
 {
 	struct collect *c = arg;
-	const char *set = set_of(d->value);
-	int64_t left = (d->until - c->now) / 1000000000;
+	struct elem e = {.until = d->until};
 
-	if (set == NULL || strcmp(d->type, "ban") != 0)
+	if (set_of(d->value) == NULL || strcmp(d->type, "ban") != 0 ||
+	    vg_cidr_parse(d->value, &e.c) != 0)
 		return 0;
-	if (left < 1)
-		left = 1;
-	struct vg_buf *b = set[3] == '4' ? &c->b4 : &c->b6;
-	int *k = set[3] == '4' ? &c->n4 : &c->n6;
-	vg_buf_printf(b, "%s%s timeout %llds", (*k)++ ? ", " : "", d->value,
-		      (long long)left);
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 256;
+		c->e = xreallocarray(c->e, c->cap, sizeof(*c->e));
+	}
+	/* the value's text, kept (the row's strings do not outlive fn) */
+	e.value = (const char *)(uintptr_t)c->strings.len;
+	vg_buf_put(&c->strings, d->value, strlen(d->value) + 1);
+	c->e[c->n++] = e;
 	return 0;
+}
+
+static int elem_cmp(const void *a, const void *b)
+{
+	const struct elem *x = a, *y = b;
+	int r = memcmp(x->c.addr, y->c.addr, 16);
+
+	if (x->c.fam != y->c.fam)
+		return x->c.fam - y->c.fam;
+	if (r)
+		return r;
+	return x->c.bits - y->c.bits;
+}
+
+static bool covered(const struct collect *c, size_t i)
+{
+	const struct elem *e = &c->e[i];
+
+	for (size_t k = 0; k < c->n; k++) {
+		const struct elem *r = &c->e[k];
+		/* equal values were merged before: only a wider network
+		 * covers */
+		if (k == i || r->c.fam != e->c.fam || r->c.bits >= e->c.bits)
+			continue;
+		if (vg_cidr_match(&r->c, e->c.fam, e->c.addr))
+			return true;
+	}
+	return false;
 }
 
 int vg_nft_sync(struct vg_nft *n, struct vg_store *s, int *count)
 {
 	struct collect c = {.now = vg_store_now()};
-	struct vg_buf cmd;
-	int rc;
+	struct vg_buf b[2], cmd;
+	int rc, k[2] = {0, 0};
 
-	vg_buf_init(&c.b4, 1u << 30);
-	vg_buf_init(&c.b6, 1u << 30);
+	vg_buf_init(&b[0], 1u << 30);
+	vg_buf_init(&b[1], 1u << 30);
 	vg_buf_init(&cmd, 1u << 30);
+	vg_buf_init(&c.strings, 1u << 30);
 	if (vg_store_decisions(s, VG_DQ_ACTIVE, 0, c.now, add_elem, &c) < 0) {
 		snprintf(n->err, sizeof(n->err), "%s", vg_store_error(s));
 		rc = -1;
 		goto out;
 	}
+	if (c.n > 1)
+		qsort(c.e, c.n, sizeof(*c.e), elem_cmp);
+	for (size_t i = 0; i < c.n; i++) {
+		/* the same value twice: keep the longer ban */
+		if (i + 1 < c.n && elem_cmp(&c.e[i], &c.e[i + 1]) == 0) {
+			if (c.e[i].until > c.e[i + 1].until)
+				c.e[i + 1].until = c.e[i].until;
+			continue;
+		}
+		if (covered(&c, i))
+			continue;
+		int f = c.e[i].c.fam == 6;
+		int64_t left = (c.e[i].until - c.now) / 1000000000;
+		vg_buf_printf(&b[f], "%s%s timeout %llds", k[f]++ ? ", " : "",
+			      c.strings.p + (uintptr_t)c.e[i].value,
+			      (long long)(left < 1 ? 1 : left));
+	}
 	/* one transaction: both sets emptied and refilled */
 	vg_buf_printf(&cmd, "flush set inet %s ban4\nflush set inet %s ban6\n",
 		      n->table, n->table);
-	if (c.n4)
+	if (k[0])
 		vg_buf_printf(&cmd, "add element inet %s ban4 { %s }\n", n->table,
-			      vg_buf_cstr(&c.b4));
-	if (c.n6)
+			      vg_buf_cstr(&b[0]));
+	if (k[1])
 		vg_buf_printf(&cmd, "add element inet %s ban6 { %s }\n", n->table,
-			      vg_buf_cstr(&c.b6));
+			      vg_buf_cstr(&b[1]));
 	rc = run(n, vg_buf_cstr(&cmd));
-	*count = c.n4 + c.n6;
+	*count = k[0] + k[1];
 out:
-	vg_buf_free(&c.b4);
-	vg_buf_free(&c.b6);
+	free(c.e);
+	vg_buf_free(&c.strings);
+	vg_buf_free(&b[0]);
+	vg_buf_free(&b[1]);
 	vg_buf_free(&cmd);
 	return rc;
 }

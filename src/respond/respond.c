@@ -354,14 +354,26 @@ static void write_blocklist(struct vg_respond *r, struct vg_store *s,
 
 /* ---- enforcing ---- */
 
-static void ban(struct vg_respond *r, const char *value, const char *scope,
-		const char *scenario, int64_t until, int64_t now)
+/* The sets made to hold exactly the active bans (overlaps resolved). */
+static void nft_sync(struct vg_respond *r, struct vg_store *s)
 {
-	if (r->nft != NULL && vg_nft_ban(r->nft, value, (until - now + NS - 1) /
-							      NS) != 0) {
+	int n;
+
+	if (r->nft != NULL && vg_nft_sync(r->nft, s, &n) != 0) {
 		snprintf(r->err, sizeof(r->err), "%s", vg_nft_error(r->nft));
 		r->st.errors++;
 	}
+}
+
+static void ban(struct vg_respond *r, struct vg_store *s, const char *value,
+		const char *scope, const char *scenario, int64_t until,
+		int64_t now)
+{
+	/* one element added in place; when it overlaps a banned network
+	 * (or is a network over banned addresses), the sets are rebuilt */
+	if (r->nft != NULL && vg_nft_ban(r->nft, value, (until - now + NS - 1) /
+							      NS) != 0)
+		nft_sync(r, s);
 	hook(r, "ban", value, scope, scenario, until);
 	r->blocklist_dirty = true;
 	r->st.enforced++;
@@ -372,8 +384,8 @@ void vg_respond_enforce(struct vg_respond *r, struct vg_store *s)
 	int64_t now = vg_store_now();
 
 	for (size_t i = 0; i < r->npend; i++)
-		ban(r, r->pend[i].value, r->pend[i].scope, r->pend[i].scenario,
-		    r->pend[i].until, now);
+		ban(r, s, r->pend[i].value, r->pend[i].scope,
+		    r->pend[i].scenario, r->pend[i].until, now);
 	r->npend = 0;
 	if (r->blocklist_dirty)
 		write_blocklist(r, s, now);
@@ -383,6 +395,7 @@ struct tick {
 	struct vg_respond *r;
 	struct vg_store *s;
 	int64_t now;
+	bool resync; /* a network's ban ended: what it covered comes back */
 };
 
 static int on_new(const struct vg_decision *d, void *arg)
@@ -394,7 +407,8 @@ static int on_new(const struct vg_decision *d, void *arg)
 	t->r->last_id = d->id;
 	/* ours were enforced at once; the CLI's and other origins' here */
 	if (strcmp(d->origin, "vigie") != 0)
-		ban(t->r, d->value, d->scope, d->scenario, d->until, t->now);
+		ban(t->r, t->s, d->value, d->scope, d->scenario, d->until,
+		    t->now);
 	return 0;
 }
 
@@ -407,6 +421,7 @@ static int on_ended(const struct vg_decision *d, void *arg)
 		return 0;
 	if (t->r->nft != NULL)
 		vg_nft_unban(t->r->nft, d->value);
+	t->resync |= strcmp(d->scope, "range") == 0;
 	hook(t->r, d->deleted ? "delete" : "expire", d->value, d->scope,
 	     d->scenario, d->until);
 	t->r->blocklist_dirty = true;
@@ -416,7 +431,7 @@ static int on_ended(const struct vg_decision *d, void *arg)
 
 void vg_respond_tick(struct vg_respond *r, struct vg_store *s, int64_t now)
 {
-	struct tick t = {r, s, now};
+	struct tick t = {r, s, now, false};
 
 	reap(r);
 	if (r->c->response.mode != VG_RESP_ENFORCE) {
@@ -424,12 +439,7 @@ void vg_respond_tick(struct vg_respond *r, struct vg_store *s, int64_t now)
 		return;
 	}
 	if (r->last_tick == 0) {
-		int n;
-		if (r->nft != NULL && vg_nft_sync(r->nft, s, &n) != 0) {
-			snprintf(r->err, sizeof(r->err), "%s",
-				 vg_nft_error(r->nft));
-			r->st.errors++;
-		}
+		nft_sync(r, s);
 		r->blocklist_dirty = true;
 	} else {
 		/* created since the last tick (a second of overlap: the CLI's
@@ -439,6 +449,8 @@ void vg_respond_tick(struct vg_respond *r, struct vg_store *s, int64_t now)
 		    vg_store_decisions(s, VG_DQ_EXPIRED, r->last_tick, now,
 				       on_ended, &t) < 0)
 			r->st.errors++;
+		if (t.resync)
+			nft_sync(r, s);
 	}
 	r->last_tick = now;
 	if (r->blocklist_dirty)

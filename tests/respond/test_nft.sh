@@ -33,6 +33,20 @@ grep -q '192.0.2.1' "$t/o" && ok "another table is untouched" || no "other table
 "$vigie" decisions delete 198.51.100.9 --state "$st" > /dev/null
 check "sync after a deletion" "table inet vigie: 1 ban" "$(in_ns "$vigie" nft sync --state "$st")"
 check "the ended ban is gone" 0 "$(in_ns nft list set inet vigie ban4 | grep -c 198.51.100.9)"
+# an interval set refuses overlaps: an address inside a banned network,
+# and an address banned twice, are written once
+"$vigie" decisions add 203.0.113.0/24 --duration 1h --state "$st" > /dev/null
+"$vigie" decisions add 203.0.113.5 --duration 3h --state "$st" > /dev/null
+"$vigie" decisions add 2001:db8::/32 --duration 3h --state "$st" > /dev/null
+check "sync with overlapping bans" "table inet vigie: 2 bans" "$(in_ns "$vigie" nft sync --state "$st" 2>&1)"
+in_ns nft list set inet vigie ban4 > "$t/r"
+grep -q '203.0.113.0/24 timeout 59m5' "$t/r" && ok "the network holds its address" || no "overlap" "$(cat "$t/r")"
+check "the address inside is not written" 0 "$(grep -c '203.0.113.5' "$t/r")"
+in_ns nft list set inet vigie ban6 > "$t/r"
+grep -q '2001:db8::/32 timeout 2h59m5' "$t/r" && ok "a value banned twice: the longer ban" || no "twice" "$(cat "$t/r")"
+"$vigie" decisions delete 203.0.113.0/24 --state "$st" > /dev/null
+check "once the network's ban ends" "table inet vigie: 2 bans" "$(in_ns "$vigie" nft sync --state "$st" 2>&1)"
+check "the address it covered is banned on its own" 1 "$(in_ns nft list set inet vigie ban4 | grep -c '203.0.113.5 timeout 2h59m5')"
 in_ns "$vigie" nft sync --table 'bad name' --state "$st" > /dev/null 2>&1
 check "a bad table name exits 2" 2 $?
 echo "1..$n"

@@ -115,6 +115,21 @@ in_ns "$vigie" decisions delete 203.0.113.50 --state "$t/state" > /dev/null
 until_ok not_in_set 203.0.113.50
 check "and leaves it when the CLI deletes it" 0 $?
 
+# a network banned by hand, then an attacker inside it
+in_ns "$vigie" decisions add 203.0.113.0/24 --duration 1h --state "$t/state" > /dev/null
+until_ok in_set 203.0.113.0/24
+attack 203.0.113.77 >> "$t/auth.log"
+until_ok [ "$(q "select count(*) from decisions where value = '203.0.113.77'")" = 1 ]
+check "an attacker inside a banned network gets its own decision" 0 $?
+sleep 0.3
+check "the set still holds the network" 1 "$(in_ns nft list set inet vigie ban4 | grep -c '203.0.113.0/24')"
+check "no back-end error (overlaps are resolved)" "vigie_enforce_errors_total 0" "$(in_ns curl -s 127.0.0.1:18640/metrics | grep '^vigie_enforce_errors_total')"
+in_ns "$vigie" decisions add 203.0.113.78 --duration 1h --state "$t/state" > /dev/null
+sleep 1.5
+in_ns "$vigie" decisions delete 203.0.113.0/24 --state "$t/state" > /dev/null
+until_ok in_set 203.0.113.78
+check "when the network's ban is deleted, an address banned inside it stays banned" 0 $?
+
 # syslog: one datagram per line, and octet-counted frames on TCP
 attack 198.51.100.20 | sed 's/^/<38>/' | in_ns python3 -c '
 import socket, sys
@@ -138,14 +153,14 @@ check "and banned" 0 $?
 
 "$vigie" status --state "$t/state" > "$t/st"
 check "status: running, with its pid" "vigie run   running (pid $pid)" "$(head -1 "$t/st")"
-grep -q "^alerts      5 (last " "$t/st" && ok "status: the alerts" || no "status alerts" "$(cat "$t/st")"
-grep -q "^  $t/auth.log  line 36, byte 3240, at " "$t/st" && ok "status: how far the file was read" || no "status source" "$(cat "$t/st")"
+grep -q "^alerts      6 (last " "$t/st" && ok "status: the alerts" || no "status alerts" "$(cat "$t/st")"
+grep -q "^  $t/auth.log  line 48, byte 4344, at " "$t/st" && ok "status: how far the file was read" || no "status source" "$(cat "$t/st")"
 kill -TERM $pid
 wait $pid
 check "SIGTERM: exit code 0" 0 $?
 check "status: not running once stopped" "vigie run   not running" "$("$vigie" status --state "$t/state" | head -1)"
 pid=""
-grep -q "stopped: .* events, 5 alerts" "$t/err" && ok "it says what it did" || no "stop line" "$(tail -3 "$t/err")"
+grep -q "stopped: .* events, 6 alerts" "$t/err" && ok "it says what it did" || no "stop line" "$(tail -3 "$t/err")"
 
 # simulation: the decision is recorded, nothing is enforced
 config simulate
@@ -155,7 +170,7 @@ until_ok [ "$(q "select count(*) from decisions where value = '198.51.100.30'")"
 check "simulate: the decision is recorded as simulated" 1 "$(q "select simulated from decisions where value = '198.51.100.30'")"
 sleep 0.5
 check "simulate: not in the set" 1 "$(in_ns nft list set inet vigie ban4 | grep -c 198.51.100.30 | sed 's/^0$/1/')"
-check "simulate: the earlier lines were not read again" 6 "$(q 'select count(*) from alerts')"
+check "simulate: the earlier lines were not read again" 7 "$(q 'select count(*) from alerts')"
 kill -TERM $pid
 wait $pid
 pid=""

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <emmintrin.h>
 
 #include "../event/event.h"
 #include "decode.h"
@@ -72,5 +73,25 @@ struct vg_kvmap {
 };
 void vg_add_kv_words(struct vg_batch *b, struct vg_event *ev, const char *p,
 		     size_t n, const struct vg_kvmap *map);
+
+/* The index of the first byte a or c in p[0..n), or n: sixteen bytes a
+ * step. */
+static inline size_t vg_find2(const char *p, size_t n, char a, char c)
+{
+	size_t i = 0;
+	const __m128i va = _mm_set1_epi8(a), vc = _mm_set1_epi8(c);
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, va),
+						       _mm_cmpeq_epi8(x, vc)));
+		if (m)
+			return i + (size_t)__builtin_ctz((unsigned)m);
+	}
+	for (; i < n; i++)
+		if (p[i] == a || p[i] == c)
+			return i;
+	return n;
+}
 
 #endif

@@ -35,6 +35,9 @@ static size_t quoted(const char *p, size_t n, size_t *used)
 	if (n == 0 || p[0] != '"')
 		return 0;
 	while (i < n) {
+		i += vg_find2(p + i, n - i, '"', '\\');
+		if (i >= n)
+			break;
 		if (p[i] == '\\' && i + 1 < n) {
 			i += 2;
 			continue;

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Debian's crowdsec-firewall-bouncer, unmodified, against vigie's decision
-# stream, inside a network namespace this test creates: vigie's ban
-# reaches the bouncer's nftables set, and leaves it when vigie deletes
-# the decision. TAP; skips without root, ip netns or the bouncer.
+# Debian's crowdsec-firewall-bouncer, unmodified, against the decision
+# stream of a running `vigie run`, inside a network namespace this test
+# creates: a ban given with the CLI reaches the bouncer's nftables set and
+# leaves it when vigie deletes the decision, and an attacker vigie finds
+# in a log reaches it too. TAP; skips without root, ip netns or the
+# bouncer.
 #   test_bouncer.sh VIGIE
 vigie=$1
 ns=vigie-test-$$
@@ -33,8 +35,18 @@ wait_for() { # command... : up to 15 s
 
 st="$t/state"
 key=$("$vigie" bouncers add firewall --state "$st")
+: > "$t/auth.log"
+cat > "$t/vigie.yaml" <<EOF2
+state_dir: $st
+sources: [{file: $t/auth.log}]
+response:
+  mode: enforce
+  nftables: {enabled: false}   # the bouncer's table is the one watched
+  crowdsec: {listen: 127.0.0.1:8641}
+listen: {api: 'off'}
+EOF2
 # started directly (not through a function) so that $! is the process
-ip netns exec "$ns" "$vigie" lapi --listen 127.0.0.1:8641 --state "$st" 2> "$t/lapi.log" &
+ip netns exec "$ns" "$vigie" run -q -c "$t/vigie.yaml" 2> "$t/lapi.log" &
 lpid=$!
 # the bouncer gives up when the API is not there at its start
 wait_for sh -c "ip netns exec $ns curl -sf http://127.0.0.1:8641/health >/dev/null" ||
@@ -69,4 +81,10 @@ wait_for sh -c "[ \$(ip netns exec $ns nft list set ip crowdsec crowdsec-blackli
 wait_for sh -c "[ \$(ip netns exec $ns nft list set ip crowdsec crowdsec-blacklists 2>/dev/null | grep -c 198.51.100.66) = 0 ]" &&
 	ok "deleted by vigie, gone from the set" || no "unban" "$(in_ns nft list ruleset)" "$(tail -5 "$t/bouncer.log")"
 [ "$(inset 198.51.100.66)" = 0 ] && ok "and it stays gone" || no "stays gone"
+now=$(date '+%b %e %H:%M:%S')
+for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
+	echo "$now web1 sshd[$((4000 + i))]: Failed password for root from 198.51.100.77 port $((40000 + i)) ssh2"
+done >> "$t/auth.log"
+wait_for sh -c "[ \$(ip netns exec $ns nft list set ip crowdsec crowdsec-blacklists 2>/dev/null | grep -c 198.51.100.77) = 1 ]" &&
+	ok "an attacker vigie run finds in a log is in the bouncer's set" || no "attacker in set" "$(in_ns nft list ruleset)" "$(cat "$t/lapi.log")"
 echo "1..$n"

@@ -1,0 +1,68 @@
+#!/bin/sh
+# vigie run's sources: a glob picks up files that appear; a file there at
+# the first start is history (read from its end) unless it says
+# from: start; a deleted and re-created file is read again from its
+# start; standard input is read to its end, then vigie stops. TAP.
+#   test_sources.sh VIGIE
+vigie=$1
+t=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$t"' EXIT
+. "$(dirname "$0")/../tap.sh"
+q() { sqlite3 "$t/state/vigie.db" "$1"; }
+attack() { # IP: 12 failed passwords now
+	now=$(date '+%b %e %H:%M:%S')
+	i=0
+	while [ $i -lt 12 ]; do
+		echo "$now web1 sshd[$((4000 + i))]: Failed password for root from $1 port $((40000 + i)) ssh2"
+		i=$((i + 1))
+	done
+}
+alerts_for() { q "select count(*) from alerts where src_ip = '$1'"; }
+wait_alert() { # IP
+	k=0; until [ "$(alerts_for "$1" 2>/dev/null)" = 1 ] || [ $k -ge 50 ]; do sleep 0.1; k=$((k + 1)); done
+	alerts_for "$1"
+}
+mkdir -p "$t/logs" "$t/other"
+attack 198.51.100.1 > "$t/logs/old.log"
+attack 198.51.100.2 > "$t/other/whole.log"
+cat > "$t/vigie.yaml" <<EOC
+state_dir: $t/state
+sources:
+  - file: $t/logs/*.log
+  - file: $t/other/whole.log
+    from: start
+response: {mode: simulate}
+listen: {api: 'off'}
+EOC
+"$vigie" run -q -c "$t/vigie.yaml" 2> "$t/err" &
+pid=$!
+check "from: start reads what was there" 1 "$(wait_alert 198.51.100.2)"
+check "a file there at the first start is history" 0 "$(alerts_for 198.51.100.1)"
+attack 198.51.100.3 >> "$t/logs/old.log"
+check "what is appended to it is read" 1 "$(wait_alert 198.51.100.3)"
+attack 198.51.100.4 > "$t/logs/new.log"
+check "a new file matching the glob is read from its start" 1 "$(wait_alert 198.51.100.4)"
+attack 198.51.100.5 > "$t/logs/new.log.1"
+sleep 0.6
+check "a file the glob does not match is not read" 0 "$(alerts_for 198.51.100.5)"
+rm "$t/other/whole.log"
+sleep 0.4
+attack 198.51.100.6 > "$t/other/whole.log"
+check "a deleted and re-created file is read from its start" 1 "$(wait_alert 198.51.100.6)"
+kill -TERM $pid; wait $pid
+check "SIGTERM: exit code 0" 0 $?
+pid=""
+check "three sources with positions" 3 "$(q 'select count(*) from positions')"
+
+cat > "$t/stdin.yaml" <<EOC
+state_dir: $t/state2
+sources: [{stdin: {}}]
+response: {mode: simulate}
+listen: {api: 'off'}
+EOC
+attack 198.51.100.7 | timeout 20 "$vigie" run -c "$t/stdin.yaml" > "$t/out" 2> "$t/err"
+check "standard input: vigie stops at its end, exit code 0" 0 $?
+check "standard input: the brute force is stored" 1 "$(sqlite3 "$t/state2/vigie.db" "select count(*) from alerts where src_ip = '198.51.100.7' and source = '-'")"
+grep -q "high SSH brute force from one source ip=198.51.100.7" "$t/out" && ok "and printed" || no "printed" "$(cat "$t/out" "$t/err")"
+echo "1..$n"

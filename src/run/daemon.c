@@ -168,6 +168,8 @@ struct daemon {
 	char fatal_msg[512];
 	/* metrics */
 	_Atomic uint64_t *per_rule;
+	pthread_mutex_t rules_mu; /* rs and per_rule, swapped on SIGHUP */
+	_Atomic int reload;
 	_Atomic uint64_t alerts, replayed, events, decisions, simulated,
 		allowlisted, enforce_errors, corr_groups, corr_evicted,
 		undecodable_msgs, framing_errors;
@@ -1133,6 +1135,47 @@ static void tick(struct daemon *d, int64_t now)
 	d->last_tick = now;
 }
 
+static struct vg_ruleset *load_rules(const struct vg_config *c);
+
+/* SIGHUP: the rules are read again. The correlation state goes over
+ * when the rules it depends on are unchanged; otherwise it starts
+ * afresh (and says so). A rule directory that no longer loads keeps the
+ * running rules. */
+static void reload(struct daemon *d)
+{
+	struct vg_buf st;
+	const char *why = NULL;
+
+	commit(d, true);
+	if (atomic_load(&d->fatal))
+		return;
+	struct vg_ruleset *rs = load_rules(d->c);
+	if (rs == NULL) {
+		logmsg("SIGHUP: the rules did not load; the running ones stay");
+		return;
+	}
+	struct vg_sigma *sg = vg_sigma_new(rs);
+	vg_buf_init(&st, 1u << 30);
+	if (vg_sigma_save(d->sg, &st) == 0 &&
+	    vg_sigma_restore(sg, st.p, st.len, &why) != 0)
+		logmsg("SIGHUP: the correlation state starts afresh (%s)", why);
+	vg_buf_free(&st);
+	_Atomic uint64_t *per = xcalloc(vg_rules_count(rs) + 1, sizeof(*per));
+	pthread_mutex_lock(&d->rules_mu);
+	struct vg_ruleset *old_rs = d->rs;
+	_Atomic uint64_t *old_per = d->per_rule;
+	vg_sigma_free(d->sg);
+	d->sg = sg;
+	d->rs = rs;
+	d->per_rule = per;
+	pthread_mutex_unlock(&d->rules_mu);
+	vg_rules_free(old_rs);
+	free(old_per);
+	d->events_since_snap = 1;
+	commit(d, true); /* the replay rows now go with the new state */
+	logmsg("SIGHUP: %u rules loaded", vg_rules_count(rs));
+}
+
 static void *worker_main(void *arg)
 {
 	struct daemon *d = arg;
@@ -1163,6 +1206,8 @@ static void *worker_main(void *arg)
 		unsigned left = d->qn;
 		stop = d->qstop && d->qn == 0;
 		pthread_mutex_unlock(&d->mu);
+		if (atomic_exchange(&d->reload, 0))
+			reload(d);
 		if (b != NULL) {
 			if (!atomic_load(&d->fatal))
 				process(d, b);
@@ -1246,6 +1291,7 @@ static void render_metrics(struct daemon *d, struct vg_buf *o)
 		}
 	}
 	metric(o, "vigie_alerts_total", "counter", "Alerts per rule.");
+	pthread_mutex_lock(&d->rules_mu);
 	for (uint32_t i = 0; i < vg_rules_count(d->rs); i++) {
 		uint64_t v = atomic_load(&d->per_rule[i]);
 		const struct vg_rule_info *r = vg_rules_info(d->rs, i);
@@ -1257,6 +1303,7 @@ static void render_metrics(struct daemon *d, struct vg_buf *o)
 		label(o, r->id ? r->id : "");
 		vg_buf_printf(o, "\"} %" PRIu64 "\n", v);
 	}
+	pthread_mutex_unlock(&d->rules_mu);
 	static const struct {
 		const char *name, *type, *help;
 		size_t field;
@@ -1356,7 +1403,10 @@ static void on_signal(uv_signal_t *h, int sig)
 	struct daemon *d = h->data;
 
 	if (sig == SIGHUP) {
-		logmsg("SIGHUP: the files are looked at again");
+		atomic_store(&d->reload, 1);
+		pthread_mutex_lock(&d->mu);
+		pthread_cond_signal(&d->cv);
+		pthread_mutex_unlock(&d->mu);
 		kick_all(d);
 		return;
 	}
@@ -1434,6 +1484,7 @@ int vg_daemon_run(const struct vg_config *c, bool quiet)
 	 * reason to die between two commits */
 	signal(SIGPIPE, SIG_IGN);
 	pthread_mutex_init(&d->mu, NULL);
+	pthread_mutex_init(&d->rules_mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
 	pthread_cond_init(&d->room, NULL);
 	vg_buf_init(&d->js, 64u << 20);
@@ -1647,6 +1698,7 @@ out:
 	vg_buf_free(&d->snap);
 	vg_buf_free(&st);
 	pthread_mutex_destroy(&d->mu);
+	pthread_mutex_destroy(&d->rules_mu);
 	free(d);
 	return rc;
 }

@@ -62,6 +62,7 @@ void vg_timectx_init(struct vg_timectx *tc, int64_t ref)
 	tc->ref_year = y;
 	for (size_t i = 0; i < VG_TZ_CACHE; i++)
 		tc->cache[i].hour = INT64_MIN;
+	tc->last3164_ts = INT64_MIN;
 }
 
 int32_t vg_tz_offset_at(int64_t t)
@@ -180,6 +181,16 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 	size_t i;
 	int64_t frac = 0;
 
+	/* the same plain stamp as the line before: same instant. Plain:
+	 * fifteen bytes, followed by neither a fraction nor a year. */
+	if (tc->last3164_ts != INT64_MIN && n > 15 && p[15] == ' ' &&
+	    memcmp(p, tc->last3164, 15) == 0 &&
+	    !(n - 15 >= 5 && digits(p + 16, 4, &year) &&
+	      (n - 15 == 5 || p[20] == ' '))) {
+		*ts = tc->last3164_ts;
+		return 15;
+	}
+	year = -1;
 	if (n < 14 || (mon = vg_month_abbr(p)) == 0 || p[3] != ' ')
 		return 0;
 	i = 4;
@@ -225,6 +236,10 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 	if (!date_ok(year, mon, day))
 		return 0;
 	*ts = vg_local_to_utc(tc, wall(year, mon, day, h, mi, s)) * VG_NS + frac;
+	if (i == 15 && n > 15 && p[15] == ' ') {
+		memcpy(tc->last3164, p, 15);
+		tc->last3164_ts = *ts;
+	}
 	return i;
 }
 

@@ -30,6 +30,10 @@ struct vg_timectx {
 		int64_t hour; /* local hour number, or INT64_MIN if empty */
 		int32_t off;  /* seconds east of UTC */
 	} cache[VG_TZ_CACHE];
+	/* the last plain RFC 3164 stamp read ("Mmm dd hh:mm:ss"), and its
+	 * instant: a log has many lines a second */
+	char last3164[15];
+	int64_t last3164_ts; /* VG_TS_NONE (INT64_MIN) when none */
 };
 
 /* Sets up ctx with reference instant ref (UTC seconds). */

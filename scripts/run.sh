@@ -6,7 +6,8 @@
 set -eu
 build=${1:-build}
 if ls /var/log/auth.log /var/log/syslog /var/log/secure /var/log/messages \
-	/var/log/nginx/*access*.log /var/log/apache2/*access*.log >/dev/null 2>&1; then
+	/var/log/nginx/*access*.log /var/log/apache2/*access*.log \
+	/var/log/journal/* >/dev/null 2>&1; then
 	[ -w /var/lib ] || { echo "vigie: run as root to keep the store in /var/lib/vigie" >&2; exit 1; }
 	exec "$build/vigie" run
 fi

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "../lib/arena.h"
@@ -105,11 +106,19 @@ void vg_config_defaults(struct vg_config *c)
 	c->rules = xcalloc(1, sizeof(char *));
 	c->rules[c->nrules++] = xstrdup(VIGIE_RULESDIR);
 	c->nsrc = sizeof(files) / sizeof(files[0]);
-	c->src = xcalloc(c->nsrc, sizeof(*c->src));
+	c->src = xcalloc(c->nsrc + 1, sizeof(*c->src));
 	for (size_t i = 0; i < c->nsrc; i++) {
 		c->src[i].kind = VG_SRC_FILE;
 		c->src[i].path = xstrdup(files[i]);
 	}
+	/* a machine without a syslog daemon (Debian 12's default) has its
+	 * authentication log only in the journal; with one, reading both
+	 * would count every line twice */
+	if (access("/var/log/auth.log", F_OK) != 0 &&
+	    access("/var/log/secure", F_OK) != 0 &&
+	    (access("/var/log/journal", F_OK) == 0 ||
+	     access("/run/log/journal", F_OK) == 0))
+		c->src[c->nsrc++].kind = VG_SRC_JOURNALD;
 	c->corr_max_groups = 100000;
 	c->corr_max_events = 4096;
 	c->incident_window = (int64_t)3600 * 1000000000;

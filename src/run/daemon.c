@@ -1592,7 +1592,8 @@ int vg_daemon_run(const struct vg_config *c, bool quiet)
 				source_new(d, SK_STDIN, "-", sc->format);
 			break;
 		case VG_SRC_JOURNALD:
-			if (start_journal(d, sc) != 0)
+			/* the defaults try the journal; a file names it */
+			if (start_journal(d, sc) != 0 && c->file != NULL)
 				goto out_loop;
 			break;
 		}

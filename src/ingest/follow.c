@@ -128,7 +128,7 @@ static bool same_gen(int fd, uint64_t ino, uint32_t headlen, uint64_t head,
 	return head_of(fd, headlen, &h) == 0 && h == head;
 }
 
-static bool compressed(const char *n)
+bool vg_log_compressed(const char *n)
 {
 	static const char *const ext[] = {".gz", ".bz2", ".xz", ".zst",
 					  ".lz4", ".Z"};
@@ -158,7 +158,7 @@ static int find_sibling(struct vg_follow *f, uint64_t ino, uint32_t headlen,
 	while ((e = readdir(d)) != NULL && !best_ino) {
 		char p[4096];
 		if (strncmp(e->d_name, f->name, nl) != 0 ||
-		    e->d_name[nl] == '\0' || compressed(e->d_name))
+		    e->d_name[nl] == '\0' || vg_log_compressed(e->d_name))
 			continue;
 		if (snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name) >=
 		    (int)sizeof(p))
@@ -326,7 +326,7 @@ static int find_successor(struct vg_follow *f)
 	while ((e = readdir(d)) != NULL) {
 		char p[4096];
 		if (strncmp(e->d_name, f->name, nl) != 0 ||
-		    e->d_name[nl] == '\0' || compressed(e->d_name) ||
+		    e->d_name[nl] == '\0' || vg_log_compressed(e->d_name) ||
 		    snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name) >=
 			    (int)sizeof(p) ||
 		    stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) ||

@@ -59,6 +59,10 @@ const char *vg_follow_path(const struct vg_follow *f);
 bool vg_follow_open(const struct vg_follow *f);
 const struct vg_follow_stats *vg_follow_stats(const struct vg_follow *f);
 
+/* A rotated log that was compressed (.gz, .bz2, .xz, .zst, .lz4, .Z):
+ * not followed. */
+bool vg_log_compressed(const char *name);
+
 /* "len:hash" for the store, and back (0, or -1 when malformed). */
 void vg_fpos_head_str(const struct vg_fpos *p, char out[32]);
 int vg_fpos_head_parse(struct vg_fpos *p, const char *s);

@@ -1,7 +1,6 @@
 /* The configuration file (see config.h). */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include "../lib/arena.h"
 #include "../lib/buf.h"
 #include "../lib/escape.h"
+#include "../lib/sockaddr.h"
 #include "../lib/xmalloc.h"
 #include "../lib/ydoc.h"
 #include "../sigma/sigma.h"
@@ -59,38 +59,13 @@ static void err(struct ctx *x, uint32_t line, const char *fmt, ...)
 
 bool vg_listen_valid(const char *s)
 {
-	const char *p = s, *colon;
-	char host[256];
-	unsigned char buf[16];
-	char *end;
-	long port;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[160];
 
-	if (strncmp(p, "udp://", 6) == 0 || strncmp(p, "tcp://", 6) == 0)
-		p += 6;
-	if (*p == '[') {
-		const char *rb = strchr(p, ']');
-		if (rb == NULL || rb[1] != ':' || (size_t)(rb - p - 1) >= sizeof(host))
-			return false;
-		memcpy(host, p + 1, (size_t)(rb - p - 1));
-		host[rb - p - 1] = '\0';
-		if (inet_pton(AF_INET6, host, buf) != 1)
-			return false;
-		colon = rb + 1;
-	} else {
-		colon = strrchr(p, ':');
-		if (colon == NULL || (size_t)(colon - p) >= sizeof(host) ||
-		    colon == p)
-			return false;
-		memcpy(host, p, (size_t)(colon - p));
-		host[colon - p] = '\0';
-		if (inet_pton(AF_INET, host, buf) != 1 &&
-		    strcmp(host, "localhost") != 0)
-			return false;
-	}
-	errno = 0;
-	port = strtol(colon + 1, &end, 10);
-	return errno == 0 && *end == '\0' && end != colon + 1 && port > 0 &&
-	       port < 65536;
+	if (strncmp(s, "udp://", 6) == 0 || strncmp(s, "tcp://", 6) == 0)
+		s += 6;
+	return vg_sockaddr_parse(s, &ss, &len, err, sizeof(err)) == 0;
 }
 
 void vg_config_defaults(struct vg_config *c)

@@ -363,19 +363,6 @@ static void file_source(struct daemon *d, const char *path,
 
 static bool is_glob(const char *p) { return strpbrk(p, "*?[") != NULL; }
 
-static bool skip_name(const char *p)
-{
-	static const char *const ext[] = {".gz", ".bz2", ".xz", ".zst", ".lz4"};
-	size_t n = strlen(p);
-
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		size_t el = strlen(ext[i]);
-		if (n > el && strcmp(p + n - el, ext[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* New files matching the globs; at the first scan, those already there
  * are history (from their end) unless the source says from: start. */
 static void scan_globs(struct daemon *d, bool first)
@@ -390,7 +377,7 @@ static void scan_globs(struct daemon *d, bool first)
 		for (size_t k = 0; k < g.gl_pathc; k++) {
 			struct stat sb;
 			const char *p = g.gl_pathv[k];
-			if (skip_name(p) || stat(p, &sb) != 0 ||
+			if (vg_log_compressed(p) || stat(p, &sb) != 0 ||
 			    !S_ISREG(sb.st_mode) || find_source(d, p))
 				continue;
 			/* a renamed file still followed under its old name */
@@ -972,6 +959,7 @@ static void process(struct daemon *d, struct rbatch *b)
 {
 	struct source *s = d->src[b->src];
 	int64_t now = now_ns();
+	uint64_t undecoded = 0, bytes = 0;
 
 	d->cur = s;
 	if (s->dc_ref == 0 || now - s->dc_ref > 3600 * SEC) {
@@ -990,12 +978,14 @@ static void process(struct daemon *d, struct rbatch *b)
 			ev = vg_decode(&s->dc, d->vb, &r);
 		}
 		if (ev == NULL || ev->decoder == VG_DEC_NONE)
-			atomic_fetch_add(&s->undecoded, 1);
-		else
-			atomic_fetch_add(&s->decoded, 1);
-		atomic_fetch_add(&s->bytes, r.len + 1);
+			undecoded++;
+		bytes += r.len + 1;
 	}
+	/* the counters once a batch, not once a line */
 	atomic_fetch_add(&s->records, b->n);
+	atomic_fetch_add(&s->undecoded, undecoded);
+	atomic_fetch_add(&s->decoded, b->n - undecoded);
+	atomic_fetch_add(&s->bytes, bytes);
 	eval_batch(d);
 	if (b->has_pos) {
 		s->pos = b->pos;

@@ -81,10 +81,8 @@ wait_for sh -c "[ \$(ip netns exec $ns nft list set ip crowdsec crowdsec-blackli
 wait_for sh -c "[ \$(ip netns exec $ns nft list set ip crowdsec crowdsec-blacklists 2>/dev/null | grep -c 198.51.100.66) = 0 ]" &&
 	ok "deleted by vigie, gone from the set" || no "unban" "$(in_ns nft list ruleset)" "$(tail -5 "$t/bouncer.log")"
 [ "$(inset 198.51.100.66)" = 0 ] && ok "and it stays gone" || no "stays gone"
-now=$(date '+%b %e %H:%M:%S')
-for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
-	echo "$now web1 sshd[$((4000 + i))]: Failed password for root from 198.51.100.77 port $((40000 + i)) ssh2"
-done >> "$t/auth.log"
+. "$(dirname "$0")/../run/attack.sh"
+attack 198.51.100.77 >> "$t/auth.log"
 wait_for sh -c "[ \$(ip netns exec $ns nft list set ip crowdsec crowdsec-blacklists 2>/dev/null | grep -c 198.51.100.77) = 1 ]" &&
 	ok "an attacker vigie run finds in a log is in the bouncer's set" || no "attacker in set" "$(in_ns nft list ruleset)" "$(cat "$t/lapi.log")"
 echo "1..$n"

@@ -18,15 +18,7 @@ trap cleanup EXIT
 . "$(dirname "$0")/../tap.sh"
 q() { sqlite3 "$1/vigie.db" "$2"; }
 
-# 12 failed passwords from $1 in one minute: one brute-force alert
-attack() {
-	now=$(date '+%b %e %H:%M:%S')
-	i=0
-	while [ $i -lt 12 ]; do
-		echo "$now web1 sshd[$((4000 + i))]: Failed password for root from $1 port $((40000 + i)) ssh2"
-		i=$((i + 1))
-	done
-}
+. "$(dirname "$0")/attack.sh"
 attack 198.51.100.1 > "$t/seed.log"
 "$vigie" scan -r "$(dirname "$0")/../../rules" --store "$t/state" --no-summary "$t/seed.log" > /dev/null
 # the store as a user sees it: whole, with the same alerts

@@ -51,15 +51,7 @@ start() {
 	: > "$t/err"
 	until grep -q "running" "$t/err" 2>/dev/null || [ $k -ge 100 ]; do sleep 0.05; k=$((k + 1)); done
 }
-# 12 failed passwords in one minute from $1 (the brute-force rule wants 10 in 2 minutes)
-attack() { # IP [FILE]
-	now=$(date '+%b %e %H:%M:%S')
-	i=0
-	while [ $i -lt 12 ]; do
-		echo "$now web1 sshd[$((4000 + i))]: Failed password for root from $1 port $((40000 + i)) ssh2"
-		i=$((i + 1))
-	done
-}
+. "$(dirname "$0")/attack.sh"
 # waits up to 5 s for a command to succeed
 until_ok() { k=0; until "$@" >/dev/null 2>&1 || [ $k -ge 50 ]; do sleep 0.1; k=$((k + 1)); done; "$@" >/dev/null 2>&1; }
 in_set() { in_ns nft list set inet vigie ban4 | grep -q "$1"; }

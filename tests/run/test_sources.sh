@@ -12,14 +12,7 @@ pid=""
 trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$t"' EXIT
 . "$(dirname "$0")/../tap.sh"
 q() { sqlite3 "$t/state/vigie.db" "$1"; }
-attack() { # IP: 12 failed passwords now
-	now=$(date '+%b %e %H:%M:%S')
-	i=0
-	while [ $i -lt 12 ]; do
-		echo "$now web1 sshd[$((4000 + i))]: Failed password for root from $1 port $((40000 + i)) ssh2"
-		i=$((i + 1))
-	done
-}
+. "$(dirname "$0")/attack.sh"
 alerts_for() { q "select count(*) from alerts where src_ip = '$1'"; }
 wait_alert() { # IP
 	k=0; until [ "$(alerts_for "$1" 2>/dev/null)" = 1 ] || [ $k -ge 50 ]; do sleep 0.1; k=$((k + 1)); done

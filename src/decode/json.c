@@ -378,15 +378,24 @@ static const char *const time_keys[] = {
 };
 #define NTIME (sizeof(time_keys) / sizeof(time_keys[0]))
 
-static uint16_t alias_ids[NALIAS], time_ids[NTIME];
+/* What a key is to post(), by interned id: 0 nothing, 1 + i alias i,
+ * ROLE_TIME + t time key t. Filled once; ids never change. */
+#define ROLE_TIME 0x80u
+static uint8_t role[VG_INTERN_MAX + 1];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void init(void)
 {
-	for (size_t i = 0; i < NALIAS; i++)
-		alias_ids[i] = vg_intern(aliases[i].key, strlen(aliases[i].key));
-	for (size_t i = 0; i < NTIME; i++)
-		time_ids[i] = vg_intern(time_keys[i], strlen(time_keys[i]));
+	for (size_t i = 0; i < NALIAS; i++) {
+		uint16_t id = vg_intern(aliases[i].key, strlen(aliases[i].key));
+		if (id != 0 && role[id] == 0)
+			role[id] = (uint8_t)(1 + i);
+	}
+	for (size_t i = 0; i < NTIME; i++) {
+		uint16_t id = vg_intern(time_keys[i], strlen(time_keys[i]));
+		if (id != 0 && role[id] == 0)
+			role[id] = (uint8_t)(ROLE_TIME + i);
+	}
 }
 
 /* Numeric epoch: seconds, milliseconds or nanoseconds by magnitude. */
@@ -430,29 +439,26 @@ static void post(struct vg_decode_ctx *dc, struct vg_batch *b,
 
 	for (uint32_t i = 0; i < n0; i++) {
 		const struct vg_field *f = &ev->fields[i];
+		unsigned r = role[f->id];
 
-		for (size_t a = 0; a < NALIAS; a++) {
-			if (f->id != alias_ids[a])
-				continue;
+		if (r == 0)
+			continue;
+		if (r < ROLE_TIME) {
+			size_t a = r - 1;
 			vg_event_add(b, ev, aliases[a].id, f->p, f->len, 0);
 			if (aliases[a].id2 && vg_looks_ip(f->p, f->len))
 				vg_event_add(b, ev, aliases[a].id2, f->p, f->len,
 					     0);
 			ip |= aliases[a].id == VG_N_C_IP;
 			status |= aliases[a].id == VG_N_SC_STATUS;
-		}
-		if (ev->ts == VG_TS_NONE) {
-			for (size_t t = 0; t < NTIME; t++) {
-				int64_t ts;
+		} else if (ev->ts == VG_TS_NONE) {
+			int64_t ts;
 
-				if (f->id != time_ids[t])
-					continue;
-				if (vg_time_iso8601(&dc->tc, f->p, f->len, &ts) ||
-				    vg_time_clf(f->p, f->len, &ts) ||
-				    vg_time_rfc3164(&dc->tc, f->p, f->len, &ts) ||
-				    epoch(f->p, f->len, &ts))
-					ev->ts = ts;
-			}
+			if (vg_time_iso8601(&dc->tc, f->p, f->len, &ts) ||
+			    vg_time_clf(f->p, f->len, &ts) ||
+			    vg_time_rfc3164(&dc->tc, f->p, f->len, &ts) ||
+			    epoch(f->p, f->len, &ts))
+				ev->ts = ts;
 		}
 	}
 	if (ip && status)

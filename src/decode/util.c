@@ -62,23 +62,6 @@ void vg_add_ip(struct vg_batch *b, struct vg_event *ev, uint16_t id,
 	vg_event_add(b, ev, id, p, n, 0);
 }
 
-size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
-{
-	const char *p = hay, *end = hay + n;
-
-	if (nn == 0)
-		return 0;
-	/* The needles are short literals and the hay a log line: memchr on
-	 * the first byte beats memmem's set-up. */
-	while (nn <= (size_t)(end - p) &&
-	       (p = memchr(p, needle[0], (size_t)(end - p) - nn + 1)) != NULL) {
-		if (memcmp(p + 1, needle + 1, nn - 1) == 0)
-			return (size_t)(p - hay);
-		p++;
-	}
-	return (size_t)-1;
-}
-
 size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
 {
 	if (nn == 0)

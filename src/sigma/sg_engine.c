@@ -56,7 +56,6 @@ struct fdb {
 struct sg_prefilter {
 	struct fdb *db;
 	uint32_t ndb;
-	int16_t *db_of_field; /* NSLOT entries, -1 if none */
 	/* literal id → rules (CSR) */
 	uint32_t nlit;
 	const char **lit_s;
@@ -435,7 +434,6 @@ void vg_rules_free(struct vg_ruleset *rs)
 		free(rs->pf->lit_len);
 		free(rs->pf->lit_cased);
 		free(rs->pf->db);
-		free(rs->pf->db_of_field);
 		free(rs->pf->lit_off);
 		free(rs->pf->lit_rules);
 		free(rs->pf->always);
@@ -797,6 +795,7 @@ static uint32_t fold_hash(const char *p, uint32_t n)
 
 struct ent {
 	struct lit l;
+	uint32_t group; /* the rule's product (prefilter_groups) */
 	uint32_t rule;
 };
 
@@ -805,6 +804,8 @@ static int cmp_ent(const void *x, const void *y)
 	const struct ent *a = x, *b = y;
 	if (a->l.field != b->l.field)
 		return a->l.field < b->l.field ? -1 : 1;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
 	if (a->l.cased != b->l.cased)
 		return a->l.cased ? 1 : -1;
 	if (a->l.whole != b->l.whole)
@@ -817,6 +818,37 @@ static int cmp_ent(const void *x, const void *y)
 	return a->rule < b->rule ? -1 : a->rule > b->rule;
 }
 
+static int cmpu64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Each rule's group: one per logsource product (0: none given). A field's
+ * literals go into one database per group, so that a Windows event is not
+ * scanned for the keywords of Linux or cloud rules: its route only names
+ * the databases of the rules it feeds. */
+static uint32_t *prefilter_groups(const struct vg_ruleset *rs)
+{
+	uint32_t *g = xcalloc(rs->n + 1, sizeof(uint32_t));
+	const char **seen = xcalloc(rs->n + 1, sizeof(char *));
+	uint32_t nseen = 0;
+
+	for (uint32_t i = 0; i < rs->n; i++) {
+		const char *p = rs->r[i]->product;
+		uint32_t k = 0;
+		if (p == NULL || *p == '\0')
+			continue;
+		while (k < nseen && strcmp(seen[k], p) != 0)
+			k++;
+		if (k == nseen)
+			seen[nseen++] = p;
+		g[i] = k + 1;
+	}
+	free(seen);
+	return g;
+}
+
 static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 {
 	struct sg_prefilter *pf = xcalloc(1, sizeof(*pf));
@@ -826,8 +858,6 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 
 	rs->pf = pf;
 	pf->always = xcalloc(rs->n + 1, sizeof(bool));
-	pf->db_of_field = xmalloc(NSLOT * sizeof(int16_t));
-	memset(pf->db_of_field, 0xff, NSLOT * sizeof(int16_t));
 	for (uint32_t i = 0; i < rs->n; i++) {
 		if (rs->r[i]->corr != NULL) {
 			per[i] = ls_none();
@@ -838,12 +868,14 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 		if (!per[i].none)
 			total += per[i].n;
 	}
-	/* Unique literals: sort (field, cased, text) and merge. */
+	/* Unique literals: sort (field, product, cased, text) and merge. */
+	uint32_t *group = prefilter_groups(rs);
 	struct ent *e = xcalloc(total + 1, sizeof(*e));
 	uint32_t ne = 0;
 	for (uint32_t i = 0; i < rs->n; i++)
 		for (uint32_t k = 0; !per[i].none && k < per[i].n; k++)
-			e[ne++] = (struct ent){per[i].l[k], i};
+			e[ne++] = (struct ent){per[i].l[k], group[i], i};
+	free(group);
 	qsort(e, ne, sizeof(*e), cmp_ent);
 	pf->lit_off = xcalloc(ne + 2, sizeof(uint32_t));
 	pf->lit_rules = xcalloc(ne + 1, sizeof(uint32_t));
@@ -851,6 +883,7 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 	uint32_t nl = 0, nr = 0;
 	for (uint32_t i = 0; i < ne; i++) {
 		bool same = i > 0 && e[i].l.field == e[i - 1].l.field &&
+			    e[i].group == e[i - 1].group &&
 			    e[i].l.cased == e[i - 1].l.cased &&
 			    e[i].l.whole == e[i - 1].l.whole &&
 			    e[i].l.len == e[i - 1].l.len &&
@@ -871,14 +904,17 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 		pf->lit_len[lid[k]] = e[k].l.len;
 		pf->lit_cased[lid[k]] = e[k].l.cased;
 	}
-	/* One database per field. */
+	/* One database per field and product; rule → databases as pairs. */
 	uint32_t i = 0;
 	pf->db = xcalloc(ne + 1, sizeof(*pf->db));
+	uint64_t *pairs = xcalloc(ne + 1, sizeof(uint64_t));
 	while (i < ne) {
 		uint32_t j = i;
 		uint16_t field = e[i].l.field;
-		while (j < ne && e[j].l.field == field)
+		while (j < ne && e[j].l.field == field && e[j].group == e[i].group)
 			j++;
+		for (uint32_t k = i; k < j; k++)
+			pairs[k] = (uint64_t)e[k].rule << 32 | pf->ndb;
 		uint32_t cnt = 0;
 		const char **ex = xcalloc(j - i, sizeof(char *));
 		unsigned *fl = xcalloc(j - i, sizeof(unsigned));
@@ -922,31 +958,28 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 				 ce ? ce->message : "compile failed");
 			hs_free_compile_error(ce);
 			free(ex), free(fl), free(ids), free(lens);
-			free(e), free(lid), free(per);
+			free(e), free(lid), free(per), free(pairs);
 			vg_arena_free(tmp);
 			return -1;
 		}
-		pf->db_of_field[field] = (int16_t)pf->ndb;
 		fd.db = db;
 		pf->db[pf->ndb++] = fd;
 		free(ex), free(fl), free(ids), free(lens);
 		i = j;
 	}
-	/* rule → databases */
+	/* rule → databases: the pairs sorted, duplicates dropped */
+	qsort(pairs, ne, sizeof(uint64_t), cmpu64);
 	pf->rd_off = xcalloc(rs->n + 2, sizeof(uint32_t));
-	pf->rd = xcalloc(total + 1, sizeof(uint32_t));
-	uint32_t o = 0;
+	pf->rd = xcalloc(ne + 1, sizeof(uint32_t));
+	uint32_t o = 0, k = 0;
 	for (uint32_t r = 0; r < rs->n; r++) {
 		pf->rd_off[r] = o;
-		for (uint32_t k = 0; !per[r].none && k < per[r].n; k++) {
-			uint32_t d = (uint32_t)pf->db_of_field[per[r].l[k].field];
-			bool dup = false;
-			for (uint32_t x = pf->rd_off[r]; x < o; x++)
-				dup |= pf->rd[x] == d;
-			if (!dup)
-				pf->rd[o++] = d;
-		}
+		for (; k < ne && pairs[k] >> 32 == r; k++)
+			if (o == pf->rd_off[r] ||
+			    pf->rd[o - 1] != (uint32_t)pairs[k])
+				pf->rd[o++] = (uint32_t)pairs[k];
 	}
+	free(pairs);
 	pf->rd_off[rs->n] = o;
 	free(e);
 	free(lid);

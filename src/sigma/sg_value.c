@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "../decode/decode.h"
+#include "../lib/find.h"
 #include "../lib/intern.h"
 #include "../lib/xmalloc.h"
 #include "sg.h"
@@ -982,8 +983,10 @@ static bool piece_at(const struct sg_piece *pc, const char *s)
 static const char *piece_find(const struct sg_piece *pc, const char *s,
 			      const char *end)
 {
-	if (pc->q == NULL)
-		return memmem(s, (size_t)(end - s), pc->s, pc->len);
+	if (pc->q == NULL) {
+		size_t k = vg_find(s, (size_t)(end - s), pc->s, pc->len);
+		return k == (size_t)-1 ? NULL : s + k;
+	}
 	for (; s + pc->len <= end; s++)
 		if (piece_at(pc, s))
 			return s;
@@ -1048,7 +1051,7 @@ static bool text_test(uint8_t kind, const char *lit, uint32_t ln,
 	case SV_ENDS:
 		return n >= ln && memcmp(s + n - ln, lit, ln) == 0;
 	case SV_CONTAINS:
-		return ln == 0 || memmem(s, n, lit, ln) != NULL;
+		return vg_find(s, n, lit, ln) != (size_t)-1;
 	default:
 		return false;
 	}

@@ -1,0 +1,66 @@
+/* vg_find: the same answers as memmem, at every place and length. */
+#include "../testutil.h"
+#include "lib/find.h"
+
+static size_t ref(const char *h, size_t n, const char *s, size_t k)
+{
+	const char *p = memmem(h, n, s, k);
+	return p ? (size_t)(p - h) : (size_t)-1;
+}
+
+static void edges(void **st)
+{
+	(void)st;
+	const char *h = "Failed password for invalid user admin from 10.0.0.1";
+	size_t n = strlen(h);
+
+	assert_int_equal(vg_find(h, n, "", 0), 0);
+	assert_int_equal(vg_find(h, n, "F", 1), 0);
+	assert_int_equal(vg_find(h, n, "1", 1), n - 1);
+	assert_int_equal(vg_find(h, n, " from ", 6), 38);
+	assert_int_equal(vg_find(h, n, "10.0.0.1", 8), n - 8);
+	assert_int_equal(vg_find(h, n, "10.0.0.2", 8), (size_t)-1);
+	assert_int_equal(vg_find(h, 5, "Failed", 6), (size_t)-1);
+	assert_int_equal(vg_find(h, n, h, n), 0);
+	assert_int_equal(vg_find("aaab", 4, "ab", 2), 2);
+	assert_int_equal(vg_find("", 0, "a", 1), (size_t)-1);
+}
+
+/* Random text over a small alphabet, so that first and last bytes of
+ * needles recur and candidates are many; needles cut from the text or
+ * made up; every length up to past 2 × 16. */
+static void against_memmem(void **st)
+{
+	(void)st;
+	char h[200], s[40];
+	unsigned seed = 12345;
+	size_t found = 0;
+
+	for (int round = 0; round < 200000; round++) {
+		size_t n = (size_t)rand_r(&seed) % sizeof(h);
+		size_t k = 1 + (size_t)rand_r(&seed) % 36;
+
+		for (size_t i = 0; i < n; i++)
+			h[i] = "ab\\\" "[rand_r(&seed) % 5];
+		if (n >= k && rand_r(&seed) % 2) {
+			size_t at = (size_t)rand_r(&seed) % (n - k + 1);
+			memcpy(s, h + at, k);
+		} else {
+			for (size_t i = 0; i < k; i++)
+				s[i] = "ab\\\" "[rand_r(&seed) % 5];
+		}
+		size_t want = ref(h, n, s, k);
+		assert_int_equal(vg_find(h, n, s, k), want);
+		found += want != (size_t)-1;
+	}
+	assert_true(found > 50000); /* the cases were not all misses */
+}
+
+int main(void)
+{
+	const struct CMUnitTest t[] = {
+		cmocka_unit_test(edges),
+		cmocka_unit_test(against_memmem),
+	};
+	return cmocka_run_group_tests(t, NULL, NULL);
+}

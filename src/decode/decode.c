@@ -76,6 +76,7 @@ void vg_decode_ctx_init(struct vg_decode_ctx *dc, int64_t ref,
 	vg_decode_init();
 	vg_timectx_init(&dc->tc, ref);
 	dc->format = format;
+	memset(dc->jkey, 0, sizeof(dc->jkey));
 }
 
 int vg_format_parse(const char *s, enum vg_format *f)

@@ -38,9 +38,14 @@ enum vg_format {
 	VG_FMT_KV,
 };
 
+/* JSON records of one input mostly repeat their keys in the same order:
+ * the k-th key of the record before is tried first, before interning. */
+#define VG_JSON_KEYCACHE 128
+
 struct vg_decode_ctx {
 	struct vg_timectx tc;
 	enum vg_format format;
+	uint16_t jkey[VG_JSON_KEYCACHE];
 };
 
 /* Must run once before decoding (names, templates); idempotent. */

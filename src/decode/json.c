@@ -20,6 +20,8 @@
 
 struct jp {
 	const char *p, *end;
+	uint16_t *keys; /* the decode context's key cache */
+	uint32_t nkey;  /* keys emitted so far */
 	struct vg_batch *b;
 	struct vg_event *ev;
 	char path[MAXPATH];
@@ -179,7 +181,16 @@ static bool str(struct jp *j, const char **s, size_t *n)
 
 static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)
 {
-	uint16_t id = vg_intern(j->path, j->plen);
+	uint32_t k = j->nkey++;
+	uint16_t id = k < VG_JSON_KEYCACHE ? j->keys[k] : 0;
+	size_t len;
+	const char *name = vg_intern_str(id, &len);
+
+	if (id == 0 || len != j->plen || memcmp(name, j->path, len) != 0) {
+		id = vg_intern(j->path, j->plen);
+		if (k < VG_JSON_KEYCACHE)
+			j->keys[k] = id;
+	}
 
 	if (id == 0) {
 		j->b->fields_dropped++;
@@ -468,7 +479,7 @@ static void post(struct vg_decode_ctx *dc, struct vg_batch *b,
 bool vg_dec_json(struct vg_decode_ctx *dc, struct vg_batch *b,
 		 struct vg_event *ev, const char *p, size_t n)
 {
-	struct jp j = {.p = p, .end = p + n, .b = b, .ev = ev};
+	struct jp j = {.p = p, .end = p + n, .keys = dc->jkey, .b = b, .ev = ev};
 	uint32_t mark = ev->nfields;
 
 	pthread_once(&once, init);

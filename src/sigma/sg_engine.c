@@ -795,7 +795,7 @@ static uint32_t fold_hash(const char *p, uint32_t n)
 
 struct ent {
 	struct lit l;
-	uint32_t group; /* the rule's product (prefilter_groups) */
+	uint32_t group; /* the rule's logsource (prefilter_groups) */
 	uint32_t rule;
 };
 
@@ -824,26 +824,32 @@ static int cmpu64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Each rule's group: one per logsource product (0: none given). A field's
- * literals go into one database per group, so that a Windows event is not
- * scanned for the keywords of Linux or cloud rules: its route only names
- * the databases of the rules it feeds. */
+/* Each rule's group: one per logsource (product, category, service) as
+ * written. A field's literals go into one database per group, so that an
+ * event is scanned only for the literals of the logsources it feeds: a
+ * Windows process creation is not searched for the keywords of Linux
+ * rules or of the Windows application log. */
+static bool ls_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 static uint32_t *prefilter_groups(const struct vg_ruleset *rs)
 {
 	uint32_t *g = xcalloc(rs->n + 1, sizeof(uint32_t));
-	const char **seen = xcalloc(rs->n + 1, sizeof(char *));
+	const struct sg_rule **seen = xcalloc(rs->n + 1, sizeof(*seen));
 	uint32_t nseen = 0;
 
 	for (uint32_t i = 0; i < rs->n; i++) {
-		const char *p = rs->r[i]->product;
+		const struct sg_rule *r = rs->r[i];
 		uint32_t k = 0;
-		if (p == NULL || *p == '\0')
-			continue;
-		while (k < nseen && strcmp(seen[k], p) != 0)
+		while (k < nseen && !(ls_same(seen[k]->product, r->product) &&
+				      ls_same(seen[k]->category, r->category) &&
+				      ls_same(seen[k]->service, r->service)))
 			k++;
 		if (k == nseen)
-			seen[nseen++] = p;
-		g[i] = k + 1;
+			seen[nseen++] = r;
+		g[i] = k;
 	}
 	free(seen);
 	return g;

@@ -39,13 +39,19 @@ enum vg_format {
 };
 
 /* JSON records of one input mostly repeat their keys in the same order:
- * the k-th key of the record before is tried first, before interning. */
+ * the k-th name of the record before is tried first, before interning. */
 #define VG_JSON_KEYCACHE 128
+
+struct vg_json_key {
+	const char *name; /* interned, lives for the process's life */
+	uint32_t len;
+	uint16_t id;
+};
 
 struct vg_decode_ctx {
 	struct vg_timectx tc;
 	enum vg_format format;
-	uint16_t jkey[VG_JSON_KEYCACHE];
+	struct vg_json_key jkey[VG_JSON_KEYCACHE];
 };
 
 /* Must run once before decoding (names, templates); idempotent. */

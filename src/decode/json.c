@@ -20,7 +20,8 @@
 
 struct jp {
 	const char *p, *end;
-	uint16_t *keys; /* the decode context's key cache */
+	const char *pathp; /* the current name: path[], or a top-level key */
+	struct vg_decode_ctx *dc; /* its key cache */
 	uint32_t nkey;  /* keys emitted so far */
 	struct vg_batch *b;
 	struct vg_event *ev;
@@ -29,10 +30,12 @@ struct jp {
 	int depth;
 };
 
-static void ws(struct jp *j)
+static inline void ws(struct jp *j)
 {
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
-				 *j->p == '\n' || *j->p == '\r'))
+	/* one test for the usual case: no white space at all */
+	while (j->p < j->end && (unsigned char)*j->p <= ' ' &&
+	       (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' ||
+		*j->p == '\r'))
 		j->p++;
 }
 
@@ -80,74 +83,43 @@ static char *utf8(char *o, unsigned cp)
 	return o;
 }
 
-/* Reads a string at j->p (on its opening quote). Sets *s, *n to its value:
- * in place when it has no escapes, else decoded into the arena. A lone
- * surrogate escape is kept as its 3-byte (invalid UTF-8) form, which the
- * output escaper shows again; nothing is lost. */
-static bool str(struct jp *j, const char **s, size_t *n)
+/* Decodes the escapes of start[0..len) (a string's inside, checked to
+ * end on its closing quote) into the arena: 16 bytes are copied a step up
+ * to the next backslash, so a Windows path costs a few steps and one
+ * switch per separator. */
+static __attribute__((noinline)) bool unescape(struct jp *j, const char *start,
+					       size_t len, const char **s,
+					       size_t *n)
 {
-	const char *p = j->p + 1, *start = p;
-	bool esc = false;
+	const char *q = start, *p = start + len;
+	char *out = vg_arena_alloc(j->b->arena, len + 16), *o;
 
-	for (;;) {
-#ifdef __SSE2__
-		/* 16 bytes at a time up to the next quote, backslash or
-		 * control byte */
-		const __m128i quote = _mm_set1_epi8('"');
-		const __m128i bslash = _mm_set1_epi8('\\');
-		const __m128i flip = _mm_set1_epi8((char)0x80);
-		const __m128i ctl = _mm_set1_epi8((char)(0x20 ^ 0x80));
-		while (j->end - p >= 16) {
-			__m128i x = _mm_loadu_si128((const __m128i *)p);
-			__m128i m = _mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-					     _mm_cmpeq_epi8(x, bslash)),
-				_mm_cmplt_epi8(_mm_xor_si128(x, flip), ctl));
-			int mask = _mm_movemask_epi8(m);
-			if (mask != 0) {
-				p += __builtin_ctz((unsigned)mask);
-				break;
-			}
-			p += 16;
-		}
-#endif
-		if (p >= j->end)
-			return false;
-		if (*p == '"')
-			break;
-		if (*p == '\\') {
-			esc = true;
-			p += 2;
-			continue;
-		}
-		if ((unsigned char)*p < 0x20)
-			return false;
-		p++;
-	}
-	j->p = p + 1;
-	if (!esc) {
-		*s = start;
-		*n = (size_t)(p - start);
-		return true;
-	}
-	char *out = vg_arena_alloc(j->b->arena, (size_t)(p - start) + 1), *o;
 	if (out == NULL)
 		return false;
 	o = out;
-	for (const char *q = start; q < p; q++) {
-		unsigned cp, lo;
-		const char *bs = memchr(q, '\\', (size_t)(p - q));
-
-		if (bs == NULL)
-			bs = p;
-		if (bs > q) { /* the plain run up to the next escape */
-			memcpy(o, q, (size_t)(bs - q));
-			o += bs - q;
-			q = bs;
-			if (q >= p)
+	while (q < p) {
+#ifdef __SSE2__
+		const __m128i bslash = _mm_set1_epi8('\\');
+		while (p - q >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)q);
+			int m = _mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
+			_mm_storeu_si128((__m128i *)o, x);
+			if (m != 0) {
+				unsigned k = (unsigned)__builtin_ctz((unsigned)m);
+				q += k;
+				o += k;
 				break;
+			}
+			q += 16;
+			o += 16;
 		}
-		q++;
+#endif
+		while (q < p && *q != '\\')
+			*o++ = *q++;
+		if (q >= p)
+			break;
+		unsigned cp, lo;
+		q++; /* on the escape's letter; the scan saw one after '\\' */
 		switch (*q) {
 		case '"': *o++ = '"'; break;
 		case '\\': *o++ = '\\'; break;
@@ -173,24 +145,90 @@ static bool str(struct jp *j, const char **s, size_t *n)
 		default:
 			return false;
 		}
+		q++;
 	}
 	*s = out;
 	*n = (size_t)(o - out);
 	return true;
 }
 
-static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)
+/* Reads a string at j->p (on its opening quote). Sets *s, *n to its value:
+ * in place when it has no escapes, else decoded into the arena. A lone
+ * surrogate escape is kept as its 3-byte (invalid UTF-8) form, which the
+ * output escaper shows again; nothing is lost. */
+static inline bool str(struct jp *j, const char **s, size_t *n)
+{
+	const char *p = j->p + 1, *start = p;
+	bool esc = false;
+
+	for (;;) {
+#ifdef __SSE2__
+		/* 16 bytes at a time up to the next quote, backslash or
+		 * control byte */
+		const __m128i quote = _mm_set1_epi8('"');
+		const __m128i bslash = _mm_set1_epi8('\\');
+		const __m128i flip = _mm_set1_epi8((char)0x80);
+		const __m128i ctl = _mm_set1_epi8((char)(0x20 ^ 0x80));
+		while (j->end - p >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)p);
+			__m128i m = _mm_or_si128(
+				_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+					     _mm_cmpeq_epi8(x, bslash)),
+				_mm_cmplt_epi8(_mm_xor_si128(x, flip), ctl));
+			int mask = _mm_movemask_epi8(m);
+			if (mask != 0) {
+				p += __builtin_ctz((unsigned)mask);
+				goto stop;
+			}
+			p += 16;
+		}
+#endif
+		while (p < j->end && *p != '"' && *p != '\\' &&
+		       (unsigned char)*p >= 0x20)
+			p++;
+		if (p >= j->end)
+			return false;
+#ifdef __SSE2__
+stop:
+#endif
+		if (*p == '"')
+			break;
+		if (*p != '\\' || j->end - p < 2)
+			return false;
+		esc = true;
+		p += 2;
+	}
+	j->p = p + 1;
+	if (!esc) {
+		*s = start;
+		*n = (size_t)(p - start);
+		return true;
+	}
+	return unescape(j, start, (size_t)(p - start), s, n);
+}
+
+/* The id of the current name: the name the record before had at the
+ * same place, else interned (and remembered there). */
+static inline uint16_t name_id(struct jp *j)
 {
 	uint32_t k = j->nkey++;
-	uint16_t id = k < VG_JSON_KEYCACHE ? j->keys[k] : 0;
-	size_t len;
-	const char *name = vg_intern_str(id, &len);
+	struct vg_json_key *e;
 
-	if (id == 0 || len != j->plen || memcmp(name, j->path, len) != 0) {
-		id = vg_intern(j->path, j->plen);
-		if (k < VG_JSON_KEYCACHE)
-			j->keys[k] = id;
-	}
+	if (k >= VG_JSON_KEYCACHE)
+		return vg_intern(j->pathp, j->plen);
+	e = &j->dc->jkey[k];
+	if (e->len == j->plen && e->id != 0 &&
+	    memcmp(e->name, j->pathp, j->plen) == 0)
+		return e->id;
+	e->id = vg_intern(j->pathp, j->plen);
+	e->name = vg_intern_str(e->id, NULL);
+	e->len = e->id ? (uint32_t)j->plen : 0;
+	return e->id;
+}
+
+static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)
+{
+	uint16_t id = name_id(j);
 
 	if (id == 0) {
 		j->b->fields_dropped++;
@@ -207,6 +245,10 @@ static bool object(struct jp *j)
 
 	if (++j->depth > MAXDEPTH)
 		return false;
+	if (j->pathp != j->path) { /* a top-level key: children extend it */
+		memcpy(j->path, j->pathp, j->plen);
+		j->pathp = j->path;
+	}
 	j->p++;
 	ws(j);
 	if (j->p < j->end && *j->p == '}') {
@@ -229,14 +271,19 @@ static bool object(struct jp *j)
 		size_t need = saved + (saved ? 1 : 0) + kn;
 		if (need > MAXPATH)
 			return false;
-		j->plen = saved;
-		if (saved)
+		if (saved == 0) { /* the name is the key itself: no copy */
+			j->pathp = k;
+			j->plen = kn;
+		} else {
+			j->plen = saved;
 			j->path[j->plen++] = '.';
-		memcpy(j->path + j->plen, k, kn);
-		j->plen += kn;
+			memcpy(j->path + j->plen, k, kn);
+			j->plen += kn;
+		}
 		if (!value(j))
 			return false;
 		j->plen = saved;
+		j->pathp = j->path;
 		ws(j);
 		if (j->p < j->end && *j->p == ',') {
 			j->p++;
@@ -479,20 +526,22 @@ static void post(struct vg_decode_ctx *dc, struct vg_batch *b,
 bool vg_dec_json(struct vg_decode_ctx *dc, struct vg_batch *b,
 		 struct vg_event *ev, const char *p, size_t n)
 {
-	struct jp j = {.p = p, .end = p + n, .keys = dc->jkey, .b = b, .ev = ev};
+	struct jp j = {.p = p, .end = p + n, .dc = dc, .b = b, .ev = ev};
+
+	j.pathp = j.path;
 	uint32_t mark = ev->nfields;
+	bool ok;
 
 	pthread_once(&once, init);
 	ws(&j);
-	if (j.p >= j.end || *j.p != '{' || !object(&j))
-		goto fail;
+	ok = j.p < j.end && *j.p == '{' && object(&j);
 	ws(&j);
-	if (j.p != j.end)
-		goto fail;
+	ok = ok && j.p == j.end;
+	if (!ok) {
+		ev->nfields = mark;
+		return false;
+	}
 	post(dc, b, ev);
 	ev->decoder = VG_DEC_JSON;
 	return true;
-fail:
-	ev->nfields = mark;
-	return false;
 }

@@ -47,3 +47,25 @@ size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
 			return i;
 	return (size_t)-1;
 }
+
+void vg_fold_ascii(char *dst, const char *src, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	/* 'A'..'Z' moved to the bottom of the signed range, compared once */
+	const __m128i shift = _mm_set1_epi8((char)(0x80 - 'A'));
+	const __m128i limit = _mm_set1_epi8((char)(0x80 + 26));
+	const __m128i bit = _mm_set1_epi8(0x20);
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(src + i));
+		__m128i up = _mm_cmplt_epi8(_mm_add_epi8(x, shift), limit);
+		_mm_storeu_si128((__m128i *)(dst + i),
+				 _mm_or_si128(x, _mm_and_si128(up, bit)));
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+		dst[i] = (char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
+	}
+}

@@ -1,5 +1,5 @@
-/* Substring search for short needles in log-sized text: the place of the
- * first occurrence of needle in hay. */
+/* Byte-string helpers for log-sized text: substring search for short
+ * needles, ASCII case folding. */
 #ifndef VG_FIND_H
 #define VG_FIND_H
 #include <stddef.h>
@@ -9,5 +9,9 @@
  * where the needle's first and last bytes both sit, 16 at a time; only
  * those are compared. */
 size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn);
+
+/* Writes src[0..n) to dst with A-Z lowered (Sigma's case-insensitive
+ * comparison is ASCII's); other bytes are copied as they are. */
+void vg_fold_ascii(char *dst, const char *src, size_t n);
 
 #endif

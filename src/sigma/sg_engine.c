@@ -23,6 +23,7 @@
 #include "../decode/decode.h"
 #include "../lib/buf.h"
 #include "../lib/escape.h"
+#include "../lib/find.h"
 #include "../lib/intern.h"
 #include "../lib/xmalloc.h"
 #include "sg.h"
@@ -284,8 +285,7 @@ static const char *fold(struct vg_sigma *s, const char *p, uint32_t n)
 	char *f = vg_arena_alloc(s->fa, n + 1);
 	if (f == NULL)
 		return p; /* over the bound: compare unfolded */
-	for (uint32_t i = 0; i < n; i++)
-		f[i] = (char)sg_fold[(uint8_t)p[i]];
+	vg_fold_ascii(f, p, n);
 	f[n] = '\0';
 	return f;
 }

@@ -56,11 +56,32 @@ static void against_memmem(void **st)
 	assert_true(found > 50000); /* the cases were not all misses */
 }
 
+/* Every byte value, at every place of a 40-byte run (so that both the
+ * 16-byte steps and the tail see it). */
+static void fold(void **st)
+{
+	(void)st;
+	char in[40], out[40];
+
+	for (int c = 0; c < 256; c++)
+		for (int at = 0; at < 40; at++) {
+			memset(in, 'Q', sizeof(in));
+			in[at] = (char)c;
+			vg_fold_ascii(out, in, sizeof(in));
+			for (int i = 0; i < 40; i++) {
+				unsigned char x = (unsigned char)in[i];
+				unsigned char want = x >= 'A' && x <= 'Z' ? x + 32 : x;
+				assert_int_equal((unsigned char)out[i], want);
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(edges),
 		cmocka_unit_test(against_memmem),
+		cmocka_unit_test(fold),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -61,9 +61,6 @@ bool vg_looks_ip(const char *p, size_t n);
  * IPv4 so that one attacker is one value. */
 void vg_add_ip(struct vg_batch *b, struct vg_event *ev, uint16_t id,
 	       const char *p, size_t n);
-/* vg_find (lib/find.h) finds needle in hay; vg_rfind finds the last
- * one. Both return the offset or (size_t)-1. */
-size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn);
 
 /* Adds "k=v" pairs separated by spaces from p[0..n): known keys map to
  * the names in map (NULL-terminated pairs of key and name id), others

@@ -62,18 +62,6 @@ void vg_add_ip(struct vg_batch *b, struct vg_event *ev, uint16_t id,
 	vg_event_add(b, ev, id, p, n, 0);
 }
 
-size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
-{
-	if (nn == 0)
-		return n;
-	if (nn > n)
-		return (size_t)-1;
-	for (size_t i = n - nn + 1; i-- > 0;)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, nn) == 0)
-			return i;
-	return (size_t)-1;
-}
-
 void vg_add_kv_words(struct vg_batch *b, struct vg_event *ev, const char *p,
 		     size_t n, const struct vg_kvmap *map)
 {

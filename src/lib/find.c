@@ -48,6 +48,38 @@ size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
 	return (size_t)-1;
 }
 
+size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
+{
+	if (nn == 0)
+		return n;
+	if (nn > n)
+		return (size_t)-1;
+	size_t i = n - nn + 1; /* places [0, i) remain, tried from the top */
+#ifdef __SSE2__
+	const __m128i first = _mm_set1_epi8(needle[0]);
+	const __m128i end = _mm_set1_epi8(needle[nn - 1]);
+
+	while (i >= 16) {
+		size_t b = i - 16;
+		__m128i a = _mm_loadu_si128((const __m128i *)(hay + b));
+		__m128i z = _mm_loadu_si128((const __m128i *)(hay + b + nn - 1));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(z, end)));
+		while (m != 0) {
+			unsigned k = 31u - (unsigned)__builtin_clz(m);
+			if (memcmp(hay + b + k, needle, nn) == 0)
+				return b + k;
+			m &= ~(1u << k);
+		}
+		i = b;
+	}
+#endif
+	while (i-- > 0)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, nn) == 0)
+			return i;
+	return (size_t)-1;
+}
+
 void vg_fold_ascii(char *dst, const char *src, size_t n)
 {
 	size_t i = 0;

@@ -10,6 +10,9 @@
  * those are compared. */
 size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn);
 
+/* The same for the last occurrence; an empty needle is found at n. */
+size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn);
+
 /* Writes src[0..n) to dst with A-Z lowered (Sigma's case-insensitive
  * comparison is ASCII's); other bytes are copied as they are. */
 void vg_fold_ascii(char *dst, const char *src, size_t n);

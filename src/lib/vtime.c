@@ -190,6 +190,19 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 		*ts = tc->last3164_ts;
 		return 15;
 	}
+	/* another second of the same minute: local time within a minute
+	 * moves with UTC (zone changes fall on whole minutes) */
+	if (tc->last3164_ts != INT64_MIN && tc->last3164_min && n > 15 &&
+	    p[15] == ' ' && memcmp(p, tc->last3164, 13) == 0 &&
+	    digits(p + 13, 2, &s) && s <= 60 &&
+	    !(n - 15 >= 5 && digits(p + 16, 4, &year) &&
+	      (n - 15 == 5 || p[20] == ' '))) {
+		*ts = tc->last3164_ts + (int64_t)(s - tc->last3164_s) * VG_NS;
+		memcpy(tc->last3164, p, 15);
+		tc->last3164_ts = *ts;
+		tc->last3164_s = s;
+		return 15;
+	}
 	year = -1;
 	if (n < 14 || (mon = vg_month_abbr(p)) == 0 || p[3] != ' ')
 		return 0;
@@ -217,6 +230,7 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 		i += 5; /* "Feb 12 14:10:21 2024" */
 	if (day < 1 || day > 31)
 		return 0;
+	bool same_year_all_minute = true;
 	if (year < 0) {
 		int64_t y = tc->ref_year, refl = tc->ref_local;
 
@@ -225,6 +239,9 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 				y--;
 		if (!date_ok(y, mon, day))
 			return 0;
+		same_year_all_minute =
+			(wall(y, mon, day, h, mi, 0) > refl + 86400) ==
+			(wall(y, mon, day, h, mi, 60) > refl + 86400);
 		if (wall(y, mon, day, h, mi, s) > refl + 86400) {
 			y--;
 			if (mon == 2 && day == 29)
@@ -239,6 +256,8 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 	if (i == 15 && n > 15 && p[15] == ' ') {
 		memcpy(tc->last3164, p, 15);
 		tc->last3164_ts = *ts;
+		tc->last3164_s = s;
+		tc->last3164_min = same_year_all_minute && frac == 0;
 	}
 	return i;
 }

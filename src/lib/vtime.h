@@ -6,6 +6,7 @@
 #ifndef VG_VTIME_H
 #define VG_VTIME_H
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define VG_TS_NONE INT64_MIN
@@ -34,6 +35,9 @@ struct vg_timectx {
 	 * instant: a log has many lines a second */
 	char last3164[15];
 	int64_t last3164_ts; /* VG_TS_NONE (INT64_MIN) when none */
+	int last3164_s;      /* its seconds */
+	bool last3164_min;   /* another second of its minute is that instant
+			      * plus the difference (same year chosen) */
 };
 
 /* Sets up ctx with reference instant ref (UTC seconds). */

@@ -1,4 +1,5 @@
-/* vg_find: the same answers as memmem, at every place and length. */
+/* vg_find and vg_rfind: the same answers as memmem and a plain backward
+ * search, at every place and length; ASCII folding of every byte. */
 #include "../testutil.h"
 #include "lib/find.h"
 
@@ -6,6 +7,15 @@ static size_t ref(const char *h, size_t n, const char *s, size_t k)
 {
 	const char *p = memmem(h, n, s, k);
 	return p ? (size_t)(p - h) : (size_t)-1;
+}
+
+static size_t rref(const char *h, size_t n, const char *s, size_t k)
+{
+	size_t last = (size_t)-1;
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(h + i, s, k) == 0)
+			last = i;
+	return k == 0 ? n : last;
 }
 
 static void edges(void **st)
@@ -24,6 +34,11 @@ static void edges(void **st)
 	assert_int_equal(vg_find(h, n, h, n), 0);
 	assert_int_equal(vg_find("aaab", 4, "ab", 2), 2);
 	assert_int_equal(vg_find("", 0, "a", 1), (size_t)-1);
+	assert_int_equal(vg_rfind(h, n, "", 0), n);
+	assert_int_equal(vg_rfind(h, n, "0", 1), n - 3);
+	assert_int_equal(vg_rfind("for a for b for c", 17, " for ", 5), 11);
+	assert_int_equal(vg_rfind(h, n, "Failed", 6), 0);
+	assert_int_equal(vg_rfind(h, 3, "Failed", 6), (size_t)-1);
 }
 
 /* Random text over a small alphabet, so that first and last bytes of
@@ -51,6 +66,7 @@ static void against_memmem(void **st)
 		}
 		size_t want = ref(h, n, s, k);
 		assert_int_equal(vg_find(h, n, s, k), want);
+		assert_int_equal(vg_rfind(h, n, s, k), rref(h, n, s, k));
 		found += want != (size_t)-1;
 	}
 	assert_true(found > 50000); /* the cases were not all misses */

@@ -30,6 +30,49 @@ static const char *r3164(const char *s, const char *ref)
 	return fmt(ts);
 }
 
+/* One context reused along a log (its cached stamps) gives each line the
+ * instant a fresh context gives it: every second of the minutes around a
+ * New Year without a year (the year guess flips inside the last day), a
+ * DST change in Paris, and a leap second's :60. */
+static void cached_equals_fresh(void **st)
+{
+	(void)st;
+	static const struct {
+		const char *tz, *ref, *minute; /* "Mmm dd hh:mm:" */
+	} c[] = {
+		{"UTC", "2025-01-01T23:59:30Z", "Jan  2 23:59:"},
+		{"UTC", "2025-01-01T23:59:30Z", "Jan  3 00:00:"},
+		{"UTC", "2025-01-01T23:59:30Z", "Dec 31 23:59:"},
+		{"Europe/Paris", "2024-12-01T00:00:00Z", "Mar 31 01:59:"},
+		{"Europe/Paris", "2024-12-01T00:00:00Z", "Oct 27 02:30:"},
+		{"Europe/Paris", "2024-12-01T00:00:00Z", "Oct 27 03:00:"},
+	};
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		struct vg_timectx reused, fresh;
+		char line[64];
+
+		setenv("TZ", c[k].tz, 1);
+		tzset();
+		vg_timectx_init(&reused, ref_of(c[k].ref));
+		/* seconds in and out of order, repeated, then :60 */
+		for (int i = 0; i <= 122; i++) {
+			int sec = i <= 60 ? i : (i * 37) % 61;
+			int64_t a = 0, b = 0;
+
+			snprintf(line, sizeof(line), "%s%02d host sshd[1]: x",
+				 c[k].minute, sec);
+			vg_timectx_init(&fresh, ref_of(c[k].ref));
+			assert_int_equal(vg_time_rfc3164(&reused, line,
+							 strlen(line), &a), 15);
+			assert_int_equal(vg_time_rfc3164(&fresh, line,
+							 strlen(line), &b), 15);
+			assert_int_equal(a, b);
+		}
+	}
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 static void new_year(void **s)
 {
 	(void)s;
@@ -159,7 +202,8 @@ static void format(void **s)
 int main(void)
 {
 	const struct CMUnitTest t[] = {
-		cmocka_unit_test(new_year), cmocka_unit_test(leap_day),
+		cmocka_unit_test(new_year),
+		cmocka_unit_test(cached_equals_fresh), cmocka_unit_test(leap_day),
 		cmocka_unit_test(dst_paris), cmocka_unit_test(iso_and_others),
 		cmocka_unit_test(format),
 	};

@@ -101,3 +101,21 @@ void vg_fold_ascii(char *dst, const char *src, size_t n)
 		dst[i] = (char)((unsigned)(c - 'A') < 26u ? c | 0x20 : c);
 	}
 }
+
+uint64_t vg_hash_bytes(const char *p, size_t n, uint64_t seed)
+{
+	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull), w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, p + i, n - i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	return h ^ h >> 32;
+}

@@ -1,8 +1,9 @@
 /* Byte-string helpers for log-sized text: substring search for short
- * needles, ASCII case folding. */
+ * needles, ASCII case folding, hashing of short keys. */
 #ifndef VG_FIND_H
 #define VG_FIND_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* Returns the offset of the first needle[0..nn) in hay[0..n), or
  * (size_t)-1; an empty needle is found at 0. Candidates are the places
@@ -16,5 +17,9 @@ size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn);
 /* Writes src[0..n) to dst with A-Z lowered (Sigma's case-insensitive
  * comparison is ASCII's); other bytes are copied as they are. */
 void vg_fold_ascii(char *dst, const char *src, size_t n);
+
+/* A hash of p[0..n) for in-memory tables, 8 bytes a step (names, route
+ * and group keys are short). Not stable across versions: never save it. */
+uint64_t vg_hash_bytes(const char *p, size_t n, uint64_t seed);
 
 #endif

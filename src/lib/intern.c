@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "find.h"
 #include "xmalloc.h"
 
 #define SLOTS (1u << 17) /* twice the maximum: probes stay short */
@@ -23,25 +24,10 @@ static _Atomic(uint32_t) count;
 static _Atomic(uint64_t) refused;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Eight bytes a step: names are short, and this runs for every key of
- * every JSON record. */
+/* Names are short, and this runs for every new key of a JSON record. */
 static uint32_t hash(const char *p, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 32;
-	return (uint32_t)h;
+	return (uint32_t)vg_hash_bytes(p, n, 0);
 }
 
 static uint16_t probe(const char *p, size_t n, uint32_t h, uint32_t *slot)

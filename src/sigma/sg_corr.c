@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../lib/buf.h"
+#include "../lib/find.h"
 #include "../lib/intern.h"
 #include "../lib/vtime.h"
 #include "../lib/xmalloc.h"
@@ -145,27 +146,6 @@ static uint64_t fnv(const char *p, size_t n, uint64_t h)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (uint8_t)p[i]) * 1099511628211ull;
 	return h;
-}
-
-/* A group's key, hashed 8 bytes a step (it runs for every event a
- * correlation is fed; it is never saved, only recomputed). */
-static uint64_t key_hash(const char *p, size_t n, uint64_t h)
-{
-	uint64_t w;
-	size_t i = 0;
-
-	h ^= n * 0x9e3779b97f4a7c15ull;
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
-	}
-	if (i < n) {
-		w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	return h ^ h >> 32;
 }
 
 static void wheel_del(struct sg_cstate *c, struct group *g)
@@ -477,7 +457,7 @@ void sg_corr_feed(struct vg_sigma *s, uint32_t corr, uint32_t from_rule,
 				return;
 		}
 	}
-	uint64_t h = key_hash(key, kl, corr);
+	uint64_t h = vg_hash_bytes(key, kl, corr);
 	struct group *g;
 	for (g = c->tab[h & c->mask]; g; g = g->hnext)
 		if (g->h == h && g->corr == corr && g->keylen == kl &&
@@ -724,7 +704,7 @@ int sg_corr_restore(struct vg_sigma *s, const void *data, size_t len,
 		g->corr = corr;
 		memcpy(g->key, key, kl);
 		g->keylen = kl;
-		g->h = key_hash(key, kl, corr);
+		g->h = vg_hash_bytes(key, kl, corr);
 		g->expire = expire;
 		while (g->cap < n)
 			g->cap *= 2;

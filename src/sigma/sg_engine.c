@@ -1072,25 +1072,10 @@ int vg_rules_compile(struct vg_ruleset *rs, char *err, size_t errlen)
 
 /* ---- routes ---- */
 
-/* Route keys are short: 8 bytes a step, multiply and fold. */
+/* Route keys are short. */
 static uint32_t hash(const char *p, uint32_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	uint32_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	if (i < n) {
-		uint64_t w = 0;
-		memcpy(&w, p + i, n - i);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 29;
-	return (uint32_t)h;
+	return (uint32_t)vg_hash_bytes(p, n, 0);
 }
 
 static uint32_t route_key(struct vg_sigma *s, const struct vg_event *ev,

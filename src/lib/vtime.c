@@ -181,27 +181,28 @@ size_t vg_time_rfc3164(struct vg_timectx *tc, const char *p, size_t n,
 	size_t i;
 	int64_t frac = 0;
 
-	/* the same plain stamp as the line before: same instant. Plain:
+	/* Against the stamp of the line before, when this one is plain:
 	 * fifteen bytes, followed by neither a fraction nor a year. */
 	if (tc->last3164_ts != INT64_MIN && n > 15 && p[15] == ' ' &&
-	    memcmp(p, tc->last3164, 15) == 0 &&
 	    !(n - 15 >= 5 && digits(p + 16, 4, &year) &&
 	      (n - 15 == 5 || p[20] == ' '))) {
-		*ts = tc->last3164_ts;
-		return 15;
-	}
-	/* another second of the same minute: local time within a minute
-	 * moves with UTC (zone changes fall on whole minutes) */
-	if (tc->last3164_ts != INT64_MIN && tc->last3164_min && n > 15 &&
-	    p[15] == ' ' && memcmp(p, tc->last3164, 13) == 0 &&
-	    digits(p + 13, 2, &s) && s <= 60 &&
-	    !(n - 15 >= 5 && digits(p + 16, 4, &year) &&
-	      (n - 15 == 5 || p[20] == ' '))) {
-		*ts = tc->last3164_ts + (int64_t)(s - tc->last3164_s) * VG_NS;
-		memcpy(tc->last3164, p, 15);
-		tc->last3164_ts = *ts;
-		tc->last3164_s = s;
-		return 15;
+		/* the same stamp: the same instant */
+		if (memcmp(p, tc->last3164, 15) == 0) {
+			*ts = tc->last3164_ts;
+			return 15;
+		}
+		/* another second of the same minute: local time within a
+		 * minute moves with UTC (zone changes fall on whole
+		 * minutes) */
+		if (tc->last3164_min && memcmp(p, tc->last3164, 13) == 0 &&
+		    digits(p + 13, 2, &s) && s <= 60) {
+			*ts = tc->last3164_ts +
+			      (int64_t)(s - tc->last3164_s) * VG_NS;
+			memcpy(tc->last3164, p, 15);
+			tc->last3164_ts = *ts;
+			tc->last3164_s = s;
+			return 15;
+		}
 	}
 	year = -1;
 	if (n < 14 || (mon = vg_month_abbr(p)) == 0 || p[3] != ' ')

@@ -9,6 +9,12 @@
  *     bytes (copied and truncated, perhaps refilled since): the copy is
  *     looked for among path.* by its head, and its remainder read first;
  *     without a copy the bytes past the truncation are counted as lost.
+ * A file truncated and refilled past the reading offset before a read
+ * would hand out the new generation's bytes as the old one's: so after
+ * each read the head is checked again, and a changed head turns the
+ * bytes just read into a truncation found (the copy holds the right
+ * ones). A renamed file is read to its end once more after the new one
+ * is seen, for what its writer added in between.
  * A restart does the same search for the saved generation. */
 #include <dirent.h>
 #include <errno.h>
@@ -182,6 +188,43 @@ static int find_sibling(struct vg_follow *f, uint64_t ino, uint32_t headlen,
 	return best;
 }
 
+static int64_t mtime_ns(const struct stat *sb)
+{
+	return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+/* The rotated sibling (not the inode skip) modified first after `after`
+ * (ns): an open fd, or -1. */
+static int oldest_after(struct vg_follow *f, int64_t after, uint64_t skip)
+{
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+	struct stat sb;
+	size_t nl = strlen(f->name);
+	int64_t best_m = INT64_MAX;
+	char best[4096] = "";
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char p[4096];
+		if (strncmp(e->d_name, f->name, nl) != 0 ||
+		    e->d_name[nl] == '\0' || vg_log_compressed(e->d_name) ||
+		    snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name) >=
+			    (int)sizeof(p) ||
+		    stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+		    (uint64_t)sb.st_ino == skip)
+			continue;
+		int64_t m = mtime_ns(&sb);
+		if (m > after && m < best_m) {
+			best_m = m;
+			memcpy(best, p, sizeof(p));
+		}
+	}
+	closedir(d);
+	return best[0] ? open(best, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+}
+
 void vg_follow_start(struct vg_follow *f, const struct vg_fpos *pos,
 		     bool from_end)
 {
@@ -212,6 +255,15 @@ void vg_follow_start(struct vg_follow *f, const struct vg_fpos *pos,
 		if (fd >= 0)
 			close(fd);
 		open_new(f);
+		/* file times step by the kernel's clock tick: 20 ms of slack */
+		int first = pos->saved_ns
+				    ? oldest_after(f, pos->saved_ns - 20000000, 0)
+				    : -1;
+		if (first >= 0) {
+			/* created, then rotated away while no one read */
+			set_fd(f, first, true);
+			f->st.rotations++;
+		}
 		return;
 	}
 	if (fd >= 0 && same_gen(fd, pos->inode, pos->headlen, pos->head,
@@ -304,42 +356,18 @@ static void update_head(struct vg_follow *f)
 	}
 }
 
-static int64_t mtime_ns(const struct stat *sb)
-{
-	return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
-}
-
 /* After a rotated generation read to its end: the sibling written next
  * (the oldest one modified after it), when several rotations happened
- * while no one was reading; -1 when the path itself comes next. */
+ * before the reading of it ended (vigie stopped, or behind: renamed,
+ * then the next one copied and truncated); -1 when the path itself
+ * comes next. */
 static int find_successor(struct vg_follow *f)
 {
-	struct stat cur, sb;
-	DIR *d;
-	struct dirent *e;
-	size_t nl = strlen(f->name);
-	int64_t best_m = INT64_MAX;
-	char best[4096] = "";
+	struct stat cur;
 
-	if (fstat(f->fd, &cur) != 0 || (d = opendir(f->dir)) == NULL)
+	if (fstat(f->fd, &cur) != 0)
 		return -1;
-	while ((e = readdir(d)) != NULL) {
-		char p[4096];
-		if (strncmp(e->d_name, f->name, nl) != 0 ||
-		    e->d_name[nl] == '\0' || vg_log_compressed(e->d_name) ||
-		    snprintf(p, sizeof(p), "%s/%s", f->dir, e->d_name) >=
-			    (int)sizeof(p) ||
-		    stat(p, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-		    sb.st_ino == cur.st_ino)
-			continue;
-		int64_t m = mtime_ns(&sb);
-		if (m > mtime_ns(&cur) && m < best_m) {
-			best_m = m;
-			memcpy(best, p, sizeof(p));
-		}
-	}
-	closedir(d);
-	return best[0] ? open(best, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+	return oldest_after(f, mtime_ns(&cur), (uint64_t)cur.st_ino);
 }
 
 /* The current generation is complete: the next one starts. */
@@ -352,7 +380,7 @@ static uint32_t next_gen(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 		return n; /* more lines than max: the caller comes back */
 	f->base += f->off;
 	f->st.rotations++;
-	int fd = f->other ? find_successor(f) : -1;
+	int fd = find_successor(f);
 	if (fd >= 0) {
 		set_fd(f, fd, true);
 		f->off = 0;
@@ -363,6 +391,25 @@ static uint32_t next_gen(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 	}
 	open_new(f);
 	return n;
+}
+
+/* The generation under path was copied and truncated: its remainder is
+ * read from the copy, or counted as lost when there is none. */
+static void truncated(struct vg_follow *f)
+{
+	f->st.truncations++;
+	int sib = find_sibling(f, 0, f->headlen, f->head, f->off + f->len);
+	if (sib >= 0) {
+		set_fd(f, sib, true);
+		return;
+	}
+	f->st.lost++;
+	f->len = 0;
+	f->skipping = false;
+	f->base += f->off;
+	f->off = 0;
+	f->headlen = 0;
+	f->head = fnv("", 0);
 }
 
 /* At end of file: what became of the path? Returns lines handed out,
@@ -382,6 +429,15 @@ static uint32_t at_eof(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 		return 0; /* gone for now: wait for it to come back */
 	if ((uint64_t)sb.st_ino != f->ino) {
 		*moved = true;
+		/* what the writer added between the last read and the rename */
+		ssize_t r = f->len < f->cap
+				    ? pread(f->fd, f->buf + f->len, f->cap - f->len,
+					    (off_t)(f->off + f->len))
+				    : 0;
+		if (r > 0) {
+			f->len += (size_t)r;
+			return 0;
+		}
 		return next_gen(f, max, fn, arg);
 	}
 	if (fstat(f->fd, &fb) != 0)
@@ -391,22 +447,18 @@ static uint32_t at_eof(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 			  (head_of(f->fd, f->headlen, &h) != 0 || h != f->head);
 	if (!shorter && !other_head)
 		return 0;
-	/* copied and truncated */
 	*moved = true;
-	f->st.truncations++;
-	int sib = find_sibling(f, 0, f->headlen, f->head, f->off + f->len);
-	if (sib >= 0) {
-		set_fd(f, sib, true);
-		return 0;
-	}
-	f->st.lost += f->len;
-	f->len = 0;
-	f->skipping = false;
-	f->base += f->off;
-	f->off = 0;
-	f->headlen = 0;
-	f->head = fnv("", 0);
+	truncated(f);
 	return 0;
+}
+
+/* Has the generation kept its head? (No when truncated and refilled.) */
+static bool head_holds(const struct vg_follow *f)
+{
+	uint64_t h;
+
+	return f->headlen == 0 ||
+	       (head_of(f->fd, f->headlen, &h) == 0 && h == f->head);
 }
 
 int vg_follow_poll(struct vg_follow *f, uint32_t max, vg_line_fn fn,
@@ -433,6 +485,12 @@ int vg_follow_poll(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 			snprintf(err, errlen, "%s: %s", f->path, strerror(errno));
 			return n ? (int)n : -1;
 		}
+		if (r > 0 && !f->other && !head_holds(f)) {
+			/* truncated before the read: those bytes are the new
+			 * generation's, read again from its start later */
+			truncated(f);
+			continue;
+		}
 		if (r > 0) {
 			f->len += (size_t)r;
 			update_head(f);
@@ -445,6 +503,7 @@ int vg_follow_poll(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 	}
 	return (int)n;
 }
+
 
 void vg_follow_pos(const struct vg_follow *f, struct vg_fpos *pos)
 {

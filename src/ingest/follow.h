@@ -23,11 +23,18 @@ struct vg_fpos {
 	uint64_t inode, offset, base, lineno;
 	uint32_t headlen;
 	uint64_t head; /* hash of the first headlen bytes */
+	/* inode 0 (the file was not there): when that was saved (ns since
+	 * the epoch; 0 unknown). Generations written since and already
+	 * rotated away are read first at a restart. */
+	int64_t saved_ns;
 };
 
 struct vg_follow_stats {
 	uint64_t lines, bytes, truncated_lines;
-	uint64_t rotations, truncations, lost; /* lost: bytes known missed */
+	uint64_t rotations, truncations;
+	/* files whose unread rest was found nowhere: truncated with no copy,
+	 * or gone with its copies by a restart */
+	uint64_t lost;
 };
 
 struct vg_follow;

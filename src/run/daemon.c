@@ -97,6 +97,7 @@ struct source {
 	bool pos_dirty, start_saved;
 	/* metrics */
 	_Atomic uint64_t records, decoded, undecoded, dropped, bytes;
+	_Atomic uint64_t rotations, truncations, lost; /* files (follow.h) */
 };
 
 struct watch {
@@ -321,6 +322,7 @@ static void pos_from_store(const struct vg_position *p, struct vg_fpos *f)
 	f->offset = p->offset;
 	f->base = p->base;
 	f->lineno = p->lineno;
+	f->saved_ns = p->updated;
 	if (vg_fpos_head_parse(f, p->head) != 0) {
 		f->headlen = 0;
 		f->head = 0;
@@ -414,6 +416,21 @@ static void kick_all(struct daemon *d)
 		uv_idle_start(&d->pump, pump_cb);
 }
 
+/* The follower's counts, for the metrics; a loss is said. */
+static void follow_metrics(struct source *s)
+{
+	const struct vg_follow_stats *st = vg_follow_stats(s->fw);
+	uint64_t was = atomic_load(&s->lost);
+
+	atomic_store(&s->rotations, st->rotations);
+	atomic_store(&s->truncations, st->truncations);
+	atomic_store(&s->lost, st->lost);
+	if (st->lost > was)
+		logmsg("%s: truncated or gone, and no copy of it found: what "
+		       "was written to it past the last line read is lost",
+		       s->name);
+}
+
 /* Reads one batch from each kicked file. */
 static void pump_cb(uv_idle_t *h)
 {
@@ -434,6 +451,7 @@ static void pump_cb(uv_idle_t *h)
 				       sizeof(err));
 		if (n < 0)
 			logmsg("%s", err);
+		follow_metrics(s);
 		vg_follow_pos(s->fw, &b->pos);
 		b->has_pos = true;
 		if (n <= 0) {
@@ -1266,6 +1284,15 @@ static void render_metrics(struct daemon *d, struct vg_buf *o)
 		 offsetof(struct source, dropped)},
 		{"vigie_source_bytes_total", "Bytes read.",
 		 offsetof(struct source, bytes)},
+		{"vigie_source_rotations_total",
+		 "Files renamed away (rotated) and read to their end.",
+		 offsetof(struct source, rotations)},
+		{"vigie_source_truncations_total",
+		 "Files copied and truncated (copytruncate) found.",
+		 offsetof(struct source, truncations)},
+		{"vigie_source_lost_files_total",
+		 "Files truncated or gone with no copy of their unread rest.",
+		 offsetof(struct source, lost)},
 	};
 	uint32_t n = atomic_load(&d->nsrc);
 

@@ -244,10 +244,10 @@ struct vg_store *vg_store_open(const char *dir, bool readonly, char *err,
 		      "INSERT INTO audit (ts, actor, action, object, detail)"
 		      " VALUES (?,?,?,?,?)") != 0)) ||
 	    prepare(s, &s->get_pos[0],
-		    "SELECT inode, offset, head, cursor, base, lineno"
+		    "SELECT inode, offset, head, cursor, base, lineno, updated"
 		    " FROM positions WHERE source = ?") != 0 ||
 	    prepare(s, &s->get_pos[1],
-		    "SELECT inode, offset, head, cursor, base, lineno"
+		    "SELECT inode, offset, head, cursor, base, lineno, updated"
 		    " FROM replay WHERE source = ?") != 0) {
 		snprintf(err, errlen, "%s: %s", path, s->err);
 		vg_store_close(s);
@@ -389,6 +389,7 @@ int vg_store_get_position(struct vg_store *s, const char *source,
 	p->cursor = s->pos_cursor;
 	p->base = (uint64_t)sqlite3_column_int64(st, 4);
 	p->lineno = (uint64_t)sqlite3_column_int64(st, 5);
+	p->updated = sqlite3_column_int64(st, 6);
 	sqlite3_reset(st);
 	return 1;
 }

@@ -55,6 +55,7 @@ struct vg_position {
 				* read before offset */
 	const char *head;   /* hash of the file's first bytes, or "" */
 	const char *cursor; /* journal cursor, or "" */
+	int64_t updated;    /* when it was saved (ns; read, not written) */
 };
 
 /* replay false: where reading reached (saved with the alerts it gave);

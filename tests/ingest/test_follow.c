@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../testutil.h"
@@ -130,6 +131,92 @@ static void test_copytruncate(void **state)
 	vg_follow_free(f);
 }
 
+/* Truncated and refilled past the offset reached before the follower
+ * reads again: the bytes at that offset are the new generation's, and
+ * only the head tells. */
+static void test_copytruncate_refilled(void **state)
+{
+	(void)state;
+	char copy[160], g2[800];
+	struct vg_follow *f = vg_follow_new(path, 0);
+	snprintf(copy, sizeof(copy), "%s.1", path);
+	vg_follow_start(f, NULL, false);
+	append(path, first("g1"));
+	assert_string_equal(poll_all(f), "0:g1 00000000000000000");
+	append(path, "unread\n");
+	sh("cp '%s' '%s'", path, copy);
+	sh(": > '%s'%s", path, "");
+	snprintf(g2, sizeof(g2), "%s", first("g2"));
+	snprintf(g2 + strlen(g2), sizeof(g2) - strlen(g2), "%s", first("g2b"));
+	append(path, g2);
+	assert_string_equal(
+		poll_all(f),
+		"304:unread|311:g2 00000000000000000|615:g2b 0000000000000000");
+	assert_int_equal(vg_follow_stats(f)->truncations, 1);
+	assert_int_equal(vg_follow_stats(f)->lost, 0);
+	vg_follow_free(f);
+}
+
+/* Renamed, then its successor copied and truncated, before the follower
+ * reads again: the copy comes between the two. (Apart by more than the
+ * file system's clock step, as rotations are.) */
+static void test_behind_two_rotations(void **state)
+{
+	(void)state;
+	char r1[160], r2[160];
+	struct vg_follow *f = vg_follow_new(path, 0);
+	snprintf(r1, sizeof(r1), "%s.1", path);
+	snprintf(r2, sizeof(r2), "%s.2", path);
+	vg_follow_start(f, NULL, false);
+	append(path, "a1\n");
+	assert_string_equal(poll_all(f), "0:a1");
+	append(path, "a2\n");
+	usleep(20000);
+	sh("mv '%s' '%s'", path, r1);
+	append(path, "b1\n");
+	usleep(20000);
+	sh("mv '%s' '%s'", r1, r2);
+	sh("cp '%s' '%s'", path, r1);
+	sh(": > '%s'%s", path, "");
+	append(path, "c1\n");
+	assert_string_equal(poll_all(f), "3:a2|6:b1|9:c1");
+	assert_int_equal(vg_follow_stats(f)->lost, 0);
+	vg_follow_free(f);
+}
+
+/* Saved while the file was not there; created, written and rotated away
+ * before the restart: that generation is read first, not an older
+ * rotated file. */
+static void test_restart_absent(void **state)
+{
+	(void)state;
+	char r1[160], r2[160];
+	struct timespec ts;
+	struct vg_fpos p = {0};
+	snprintf(r1, sizeof(r1), "%s.1", path);
+	snprintf(r2, sizeof(r2), "%s.2", path);
+	append(r2, "older\n");
+	struct timespec old[2] = {{.tv_sec = 1000000000}, {.tv_sec = 1000000000}};
+	assert_int_equal(utimensat(AT_FDCWD, r2, old, 0), 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	p.saved_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	usleep(30000);
+	append(path, "a1\n");
+	usleep(30000);
+	sh("mv '%s' '%s'", path, r1);
+	append(path, "b1\n");
+	struct vg_follow *f = vg_follow_new(path, 0);
+	vg_follow_start(f, &p, false);
+	assert_string_equal(poll_all(f), "0:a1|3:b1");
+	vg_follow_free(f);
+	/* without the time, the path only */
+	p.saved_ns = 0;
+	f = vg_follow_new(path, 0);
+	vg_follow_start(f, &p, false);
+	assert_string_equal(poll_all(f), "0:b1");
+	vg_follow_free(f);
+}
+
 static void test_truncate_without_copy(void **state)
 {
 	(void)state;
@@ -141,6 +228,7 @@ static void test_truncate_without_copy(void **state)
 	append(path, "y\n");
 	assert_string_equal(poll_all(f), "6:y");
 	assert_int_equal(vg_follow_stats(f)->truncations, 1);
+	assert_int_equal(vg_follow_stats(f)->lost, 1);
 	vg_follow_free(f);
 }
 
@@ -240,6 +328,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partial_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copytruncate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copytruncate_refilled, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_behind_two_rotations, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_restart_absent, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_truncate_without_copy, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_restart, setup, teardown),

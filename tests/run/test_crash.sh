@@ -56,6 +56,18 @@ start() { # DIR
 	pids="$pids $pid"
 }
 
+# Waits until the first start has saved where the log begins (at most
+# 60 s): rotations before that are history no run saw begin.
+started() { # DIR
+	k=0
+	while [ $k -lt 600 ]; do
+		[ "$(sqlite3 "$1/state/vigie.db" "select count(*) from replay" 2>/dev/null)" = 1 ] && return 0
+		sleep 0.1
+		k=$((k + 1))
+	done
+	return 1
+}
+
 # Waits until the worker has committed every line (at most 120 s).
 caught_up() { # DIR
 	k=0
@@ -76,10 +88,12 @@ keys() { # DIR
 # the run never killed
 config "$t/clean"
 start "$t/clean"
-sleep 0.3
+started "$t/clean"
+check "the clean run saves where the log begins" 0 $?
 writer "$t/clean" 0.1
 caught_up "$t/clean"
 check "the clean run reads every line" 0 $?
+check "the clean run finds every rotated generation" 0 "$(grep -c 'no copy of it found' "$t/clean/err")"
 kill -TERM $pid
 wait $pid
 check "the clean run stops on SIGTERM with exit code 0" 0 $?
@@ -92,7 +106,8 @@ while [ $r -le "$rounds" ]; do
 	d="$t/crash$r"
 	config "$d"
 	start "$d"
-	sleep 0.3
+	started "$d"
+	check "round $r: the first start saves where the log begins" 0 $?
 	writer "$d" 0.03 &
 	wpid=$!
 	kills=0
@@ -108,6 +123,7 @@ while [ $r -le "$rounds" ]; do
 	wait $wpid
 	caught_up "$d"
 	check "round $r: after $kills kills, every line is read" 0 $?
+	check "round $r: every rotated generation is found" 0 "$(grep -c 'no copy of it found' "$d/err")"
 	kill -TERM $pid
 	wait $pid
 	keys "$d" > "$d.keys"

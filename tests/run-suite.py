@@ -11,6 +11,9 @@ tests = json.loads(subprocess.check_output(
 passed = failed = skipped = 0
 for t in tests:
     env = dict(os.environ)
+    # compiled rules are cached under the build, not in the user's home
+    env.setdefault("VIGIE_CACHE_DIR", os.path.join(os.path.abspath(build),
+                                                   "vigie-cache"))
     env.update(t.get("env") or {})
     try:
         p = subprocess.run(t["cmd"], env=env, cwd=t.get("workdir") or None,

@@ -493,10 +493,11 @@ static void print_json(const struct scan *s, const struct vg_input_totals *t,
 		const struct vg_sigma_stats *st = vg_sigma_stats(s->sg);
 		vg_buf_printf(&o,
 			      ",\"rules_loaded\":%u,\"rules_refused\":%u,"
-			      "\"detections\":%llu,\"evaluated\":%llu,"
+			      "\"prefilter\":\"%s\",\"detections\":%llu,\"evaluated\":%llu,"
 			      "\"prefilter_spared\":%llu,\"corr_groups\":%llu,"
 			      "\"corr_evicted\":%llu,\"by_rule\":{",
 			      vg_rules_count(s->rs), vg_rules_nrefused(s->rs),
+			      vg_rules_prefilter_from(s->rs),
 			      (unsigned long long)s->detections,
 			      (unsigned long long)st->evaluated,
 			      (unsigned long long)st->prefilter_skipped,

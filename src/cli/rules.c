@@ -51,7 +51,8 @@ int vg_rules_opt(int argc, char **argv, int *i, struct vg_rules_opts *ro)
 struct vg_ruleset *vg_rules_open(const struct vg_rules_opts *ro)
 {
 	struct vg_ruleset_opts o = {.mapping = ro->mapping,
-				    .placeholders = ro->placeholders};
+				    .placeholders = ro->placeholders,
+				    .cache = true};
 	char err[512];
 	struct vg_ruleset *rs = vg_rules_new(&o, err, sizeof(err));
 

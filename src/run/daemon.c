@@ -1462,7 +1462,8 @@ static struct vg_ruleset *load_rules(const struct vg_config *c)
 	struct vg_ruleset_opts o = {.mapping = c->mapping,
 				    .placeholders = c->placeholders,
 				    .corr_max_groups = c->corr_max_groups,
-				    .corr_max_events = c->corr_max_events};
+				    .corr_max_events = c->corr_max_events,
+				    .cache = true};
 	char err[1024];
 	struct vg_ruleset *rs = vg_rules_new(&o, err, sizeof(err));
 

@@ -7,8 +7,9 @@
 
 #include "../lib/arena.h"
 #include "../lib/cidr.h"
-#include "sigma.h"
 #include "../lib/ydoc.h"
+#include "sg_hscache.h"
+#include "sigma.h"
 
 #define SG_WILD_STAR 256 /* in a pattern of uint16 "characters" */
 #define SG_WILD_ONE 257
@@ -194,6 +195,8 @@ struct vg_ruleset {
 	uint32_t unmapped;
 	bool compiled;
 	struct sg_prefilter *pf;
+	enum sg_hs_from pf_from; /* compiled, from the cache, or saved */
+	bool cache;
 	_Atomic uint32_t *canon; /* event name id → Sigma name id | 1<<31 */
 	uint64_t *used;          /* Sigma names some rule or the mapping
 				  * reads (bitset): only those are indexed */

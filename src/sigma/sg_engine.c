@@ -395,6 +395,7 @@ struct vg_ruleset *vg_rules_new(const struct vg_ruleset_opts *o, char *err,
 						      : 100000;
 	rs->corr_max_events = o && o->corr_max_events ? o->corr_max_events
 						      : 4096;
+	rs->cache = o != NULL && o->cache;
 	if (o != NULL && o->mapping != NULL) {
 		FILE *f = fopen(o->mapping, "rb");
 		if (f == NULL) {
@@ -482,6 +483,12 @@ const struct vg_refusal *vg_rules_refused(const struct vg_ruleset *rs,
 }
 
 uint32_t vg_rules_unmapped(const struct vg_ruleset *rs) { return rs->unmapped; }
+
+const char *vg_rules_prefilter_from(const struct vg_ruleset *rs)
+{
+	static const char *const w[] = {"compiled", "cache", "compiled, saved"};
+	return rs->pf == NULL ? "none" : w[rs->pf_from];
+}
 
 static bool ls_eq(const char *want, const char *have)
 {
@@ -913,6 +920,7 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 	/* One database per field and product; rule → databases as pairs. */
 	uint32_t i = 0;
 	pf->db = xcalloc(ne + 1, sizeof(*pf->db));
+	struct sg_hsjob *jobs = xcalloc(ne + 1, sizeof(*jobs));
 	uint64_t *pairs = xcalloc(ne + 1, sizeof(uint64_t));
 	while (i < ne) {
 		uint32_t j = i;
@@ -955,23 +963,24 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 				  (e[k].l.cased ? 0 : HS_FLAG_CASELESS);
 			cnt++;
 		}
-		hs_compile_error_t *ce = NULL;
-		hs_database_t *db = NULL;
-		if (cnt > 0 &&
-		    hs_compile_lit_multi(ex, fl, ids, lens, cnt, HS_MODE_BLOCK,
-					 NULL, &db, &ce) != HS_SUCCESS) {
-			snprintf(err, errlen, "prefilter: %s",
-				 ce ? ce->message : "compile failed");
-			hs_free_compile_error(ce);
-			free(ex), free(fl), free(ids), free(lens);
-			free(e), free(lid), free(per), free(pairs);
-			vg_arena_free(tmp);
-			return -1;
-		}
-		fd.db = db;
+		jobs[pf->ndb] = (struct sg_hsjob){ex, fl, ids, lens, cnt};
 		pf->db[pf->ndb++] = fd;
-		free(ex), free(fl), free(ids), free(lens);
 		i = j;
+	}
+	hs_database_t **dbs = xcalloc(pf->ndb + 1, sizeof(*dbs));
+	int rc = sg_hs_build(jobs, pf->ndb, rs->cache, dbs, &rs->pf_from, err,
+			     errlen);
+	for (uint32_t d = 0; d < pf->ndb; d++) {
+		pf->db[d].db = dbs[d];
+		free(jobs[d].ex), free(jobs[d].fl), free(jobs[d].ids);
+		free(jobs[d].lens);
+	}
+	free(dbs);
+	free(jobs);
+	if (rc != 0) {
+		free(e), free(lid), free(per), free(pairs);
+		vg_arena_free(tmp);
+		return -1;
 	}
 	/* rule → databases: the pairs sorted, duplicates dropped */
 	qsort(pairs, ne, sizeof(uint64_t), cmpu64);

@@ -49,6 +49,8 @@ struct vg_ruleset_opts {
 	const char *placeholders; /* YAML map name → list, for |expand */
 	uint32_t corr_max_groups; /* correlation groups kept (0: 100000) */
 	uint32_t corr_max_events; /* entries kept per group (0: 4096) */
+	bool cache; /* compiled prefilter kept in the user's cache directory
+		     * ($VIGIE_CACHE_DIR…, see sg_hscache.c) */
 };
 
 /* Creates an empty ruleset. Returns NULL with a message in err when the
@@ -84,6 +86,10 @@ const struct vg_refusal *vg_rules_refused(const struct vg_ruleset *rs,
 					  uint32_t i);
 /* Rules loaded whose logsource no mapping entry feeds. */
 uint32_t vg_rules_unmapped(const struct vg_ruleset *rs);
+/* Where the compiled prefilter came from: "compiled", "cache" (the
+ * databases saved by an earlier load of the same rules), "compiled,
+ * saved" (and now in the cache), "none" before vg_rules_compile. */
+const char *vg_rules_prefilter_from(const struct vg_ruleset *rs);
 
 /* One detection. For a correlation, ev is the event that completed it and
  * group/count describe the group. */

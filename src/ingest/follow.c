@@ -341,19 +341,30 @@ static uint32_t frame(struct vg_follow *f, uint32_t max, bool final,
 	return n;
 }
 
-/* Records the head of the generation as it grows to VG_HEAD_MAX. */
-static void update_head(struct vg_follow *f)
+/* After a read of r bytes at off + len: the first bytes of the file are
+ * read again. They must still hash to the head (and, from the start of
+ * a generation, equal the bytes held), or the file was truncated, and
+ * perhaps written again, before that read: false. On the way the head
+ * grows to VG_HEAD_MAX. */
+static bool head_check(struct vg_follow *f, size_t r)
 {
-	uint64_t have = f->off + f->len;
+	uint64_t have = f->off + f->len + r;
 	uint32_t want = have > VG_HEAD_MAX ? VG_HEAD_MAX : (uint32_t)have;
-	uint64_t h;
+	char b[VG_HEAD_MAX];
 
-	if (f->fd < 0 || want <= f->headlen)
-		return;
-	if (head_of(f->fd, want, &h) == 0) {
+	if (want == 0)
+		return true;
+	if (pread(f->fd, b, want, 0) != (ssize_t)want ||
+	    fnv(b, f->headlen) != f->head)
+		return false;
+	if (f->off == 0 &&
+	    memcmp(b, f->buf, want < f->len + r ? want : f->len + r) != 0)
+		return false;
+	if (want > f->headlen) {
 		f->headlen = want;
-		f->head = h;
+		f->head = fnv(b, want);
 	}
+	return true;
 }
 
 /* After a rotated generation read to its end: the sibling written next
@@ -452,15 +463,6 @@ static uint32_t at_eof(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 	return 0;
 }
 
-/* Has the generation kept its head? (No when truncated and refilled.) */
-static bool head_holds(const struct vg_follow *f)
-{
-	uint64_t h;
-
-	return f->headlen == 0 ||
-	       (head_of(f->fd, f->headlen, &h) == 0 && h == f->head);
-}
-
 int vg_follow_poll(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 		   void *arg, char *err, size_t errlen)
 {
@@ -485,7 +487,7 @@ int vg_follow_poll(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 			snprintf(err, errlen, "%s: %s", f->path, strerror(errno));
 			return n ? (int)n : -1;
 		}
-		if (r > 0 && !f->other && !head_holds(f)) {
+		if (r > 0 && !head_check(f, (size_t)r) && !f->other) {
 			/* truncated before the read: those bytes are the new
 			 * generation's, read again from its start later */
 			truncated(f);
@@ -493,7 +495,6 @@ int vg_follow_poll(struct vg_follow *f, uint32_t max, vg_line_fn fn,
 		}
 		if (r > 0) {
 			f->len += (size_t)r;
-			update_head(f);
 			continue;
 		}
 		bool moved;

@@ -84,10 +84,29 @@ attack 127.0.0.1 >> "$t/auth.log"
 until_ok [ "$(q "select count(*) from alerts where src_ip = '127.0.0.1'")" = 1 ]
 check "loopback is never banned" 0 "$(q "select count(*) from decisions where value = '127.0.0.1'")"
 
+# a rename, a copytruncate, then a truncation no copy keeps
+metric() { in_ns curl -s 127.0.0.1:18640/metrics | grep "^vigie_source_$1{source=\"$t/auth.log\"}" | cut -d' ' -f2; }
+line() { echo "$(date '+%b %e %H:%M:%S') web01 sshd[7]: Connection closed by 198.51.100.$1 port 2222 [preauth]" >> "$t/auth.log"; }
+mv "$t/auth.log" "$t/auth.log.1"
+line 1
+until_ok [ "$(metric records_total)" = 37 ]
+check "/metrics: a renamed log is a rotation" 1 "$(metric rotations_total)"
+cp "$t/auth.log" "$t/auth.log.1" && : > "$t/auth.log"
+line 2
+line 3
+until_ok [ "$(metric records_total)" = 39 ]
+check "/metrics: a copied and truncated log, its copy found" "1 0" "$(metric truncations_total) $(metric lost_files_total)"
+: > "$t/auth.log"
+line 4
+until_ok [ "$(metric records_total)" = 40 ]
+check "/metrics: a truncation without a copy is a loss" "2 1" "$(metric truncations_total) $(metric lost_files_total)"
+grep -q "auth.log: truncated or gone, and no copy of it found" "$t/err" && ok "the loss is said in the log" ||
+	no "the loss is not in the log" "$(tail -3 "$t/err")"
+
 in_ns curl -s 127.0.0.1:18640/metrics > "$t/m"
 grep -q '^vigie_alerts_total{rule="SSH brute force from one source",id="821c12ca-fee0-4327-8a63-cec0910f31ce"} 3$' "$t/m" &&
 	ok "/metrics: alerts per rule" || no "/metrics alerts" "$(grep alerts "$t/m")"
-grep -q "^vigie_source_records_total{source=\"$t/auth.log\"} 36$" "$t/m" && ok "/metrics: records per source" || no "/metrics records" "$(grep records "$t/m")"
+grep -q "^vigie_source_records_total{source=\"$t/auth.log\"} 40$" "$t/m" && ok "/metrics: records per source" || no "/metrics records" "$(grep records "$t/m")"
 grep -q '^vigie_decisions_allowlisted_total 1$' "$t/m" && ok "/metrics: the allowlisted ban" || no "/metrics allowlist" "$(grep -v "^#" "$t/m")" "$(cat "$t/err")"
 check "/health" ok "$(in_ns curl -s 127.0.0.1:18640/health)"
 
@@ -146,7 +165,7 @@ check "and banned" 0 $?
 "$vigie" status --state "$t/state" > "$t/st"
 check "status: running, with its pid" "vigie run   running (pid $pid)" "$(head -1 "$t/st")"
 grep -q "^alerts      6 (last " "$t/st" && ok "status: the alerts" || no "status alerts" "$(cat "$t/st")"
-grep -q "^  $t/auth.log  line 48, byte 4344, at " "$t/st" && ok "status: how far the file was read" || no "status source" "$(cat "$t/st")"
+grep -q "^  $t/auth.log  line 52, byte 4684, at " "$t/st" && ok "status: how far the file was read" || no "status source" "$(cat "$t/st")"
 kill -TERM $pid
 wait $pid
 check "SIGTERM: exit code 0" 0 $?

@@ -52,7 +52,7 @@ struct vg_ruleset *vg_rules_open(const struct vg_rules_opts *ro)
 {
 	struct vg_ruleset_opts o = {.mapping = ro->mapping,
 				    .placeholders = ro->placeholders,
-				    .cache = true};
+				    .cache_dir = vg_rules_cache_dir()};
 	char err[512];
 	struct vg_ruleset *rs = vg_rules_new(&o, err, sizeof(err));
 

@@ -1459,11 +1459,17 @@ static int lock_state(struct daemon *d, const char *dir)
 
 static struct vg_ruleset *load_rules(const struct vg_config *c)
 {
+	/* the compiled rules are kept with the state, unless said */
+	char cache[4200];
+	const char *env = getenv("VIGIE_CACHE_DIR");
+	snprintf(cache, sizeof(cache), "%s", env ? env : "");
+	if (env == NULL)
+		snprintf(cache, sizeof(cache), "%s/cache", c->state_dir);
 	struct vg_ruleset_opts o = {.mapping = c->mapping,
 				    .placeholders = c->placeholders,
 				    .corr_max_groups = c->corr_max_groups,
 				    .corr_max_events = c->corr_max_events,
-				    .cache = true};
+				    .cache_dir = cache};
 	char err[1024];
 	struct vg_ruleset *rs = vg_rules_new(&o, err, sizeof(err));
 
@@ -1643,8 +1649,9 @@ int vg_daemon_run(const struct vg_config *c, bool quiet)
 		d->stdin_running =
 			pthread_create(&d->stdin_thr, NULL, stdin_main, d) == 0;
 	}
-	logmsg("running: %u sources, %u rules, state in %s%s",
-	       atomic_load(&d->nsrc), vg_rules_count(d->rs), c->state_dir,
+	logmsg("running: %u sources, %u rules (prefilter %s), state in %s%s",
+	       atomic_load(&d->nsrc), vg_rules_count(d->rs),
+	       vg_rules_prefilter_from(d->rs), c->state_dir,
 	       c->response.mode == VG_RESP_ENFORCE    ? ", enforcing"
 	       : c->response.mode == VG_RESP_SIMULATE ? ", simulating bans"
 						      : ", no bans");

@@ -196,7 +196,7 @@ struct vg_ruleset {
 	bool compiled;
 	struct sg_prefilter *pf;
 	enum sg_hs_from pf_from; /* compiled, from the cache, or saved */
-	bool cache;
+	char *cache_dir; /* NULL: none */
 	_Atomic uint32_t *canon; /* event name id → Sigma name id | 1<<31 */
 	uint64_t *used;          /* Sigma names some rule or the mapping
 				  * reads (bitset): only those are indexed */

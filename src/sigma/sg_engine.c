@@ -395,7 +395,8 @@ struct vg_ruleset *vg_rules_new(const struct vg_ruleset_opts *o, char *err,
 						      : 100000;
 	rs->corr_max_events = o && o->corr_max_events ? o->corr_max_events
 						      : 4096;
-	rs->cache = o != NULL && o->cache;
+	if (o != NULL && o->cache_dir != NULL && o->cache_dir[0] != '\0')
+		rs->cache_dir = xstrdup(o->cache_dir);
 	if (o != NULL && o->mapping != NULL) {
 		FILE *f = fopen(o->mapping, "rb");
 		if (f == NULL) {
@@ -426,6 +427,7 @@ void vg_rules_free(struct vg_ruleset *rs)
 	for (uint32_t i = 0; i < rs->nre; i++)
 		pcre2_code_free(rs->re[i]);
 	free(rs->re);
+	free(rs->cache_dir);
 	if (rs->pf != NULL) {
 		for (uint32_t i = 0; i < rs->pf->ndb; i++) {
 			hs_free_database(rs->pf->db[i].db);
@@ -483,6 +485,8 @@ const struct vg_refusal *vg_rules_refused(const struct vg_ruleset *rs,
 }
 
 uint32_t vg_rules_unmapped(const struct vg_ruleset *rs) { return rs->unmapped; }
+
+const char *vg_rules_cache_dir(void) { return sg_hs_cache_dir(); }
 
 const char *vg_rules_prefilter_from(const struct vg_ruleset *rs)
 {
@@ -968,8 +972,8 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 		i = j;
 	}
 	hs_database_t **dbs = xcalloc(pf->ndb + 1, sizeof(*dbs));
-	int rc = sg_hs_build(jobs, pf->ndb, rs->cache, dbs, &rs->pf_from, err,
-			     errlen);
+	int rc = sg_hs_build(jobs, pf->ndb, rs->cache_dir, dbs, &rs->pf_from,
+			     err, errlen);
 	for (uint32_t d = 0; d < pf->ndb; d++) {
 		pf->db[d].db = dbs[d];
 		free(jobs[d].ex), free(jobs[d].fl), free(jobs[d].ids);

@@ -12,9 +12,10 @@
  * refuses (another version or CPU) is compiled again and replaced. So a
  * damaged cache costs one compilation and never a wrong database.
  *
- * Where: $VIGIE_CACHE_DIR, else $XDG_CACHE_HOME/vigie, else
- * $HOME/.cache/vigie, created 0700; VIGIE_CACHE_DIR set and empty turns
- * the cache off. The 32 rulesets used last are kept. */
+ * Where: the caller says; for a user, $VIGIE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/vigie, else $HOME/.cache/vigie (VIGIE_CACHE_DIR set
+ * and empty turns the cache off); created 0700. The 32 rulesets used
+ * last are kept, 256 MiB at most. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,7 @@
 
 #define MAGIC "VGHSDB01"
 #define KEEP 32
+#define KEEP_BYTES ((int64_t)256 << 20)
 #define MAX_FILE ((size_t)1 << 30)
 
 static char cache_dir[4096];
@@ -243,7 +245,7 @@ static int save(const char *dir, const char *path, hs_database_t **out,
 
 struct ent {
 	char name[128];
-	int64_t mtime;
+	int64_t mtime, size;
 };
 
 static int by_mtime(const void *x, const void *y)
@@ -252,8 +254,9 @@ static int by_mtime(const void *x, const void *y)
 	return a->mtime < b->mtime ? 1 : a->mtime > b->mtime ? -1 : 0;
 }
 
-/* Keeps the KEEP rulesets used last, and no temporary file older than
- * a day (a compilation that was killed). */
+/* Keeps the KEEP rulesets used last (KEEP_BYTES at most, the newest
+ * always), and no temporary file older than a day (a compilation that
+ * was killed). */
 static void prune(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -286,12 +289,16 @@ static void prune(const char *dir)
 		snprintf(v[nv].name, sizeof(v[nv].name), "%s", e->d_name);
 		v[nv].mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
 			      sb.st_mtim.tv_nsec;
+		v[nv].size = (int64_t)sb.st_size;
 		nv++;
 	}
 	closedir(d);
-	if (nv > KEEP) {
-		qsort(v, nv, sizeof(*v), by_mtime);
-		for (size_t i = KEEP; i < nv; i++) {
+	qsort(v, nv, sizeof(*v), by_mtime);
+	int64_t total = 0;
+	for (size_t i = 0; i < nv; i++) {
+		total += v[i].size;
+		/* the newest one stays, whatever its size */
+		if (i > 0 && (i >= KEEP || total > KEEP_BYTES)) {
 			char p[4400];
 			snprintf(p, sizeof(p), "%s/%s", dir, v[i].name);
 			unlink(p);
@@ -300,7 +307,7 @@ static void prune(const char *dir)
 	free(v);
 }
 
-int sg_hs_build(const struct sg_hsjob *jobs, uint32_t n, bool cache,
+int sg_hs_build(const struct sg_hsjob *jobs, uint32_t n, const char *cdir,
 		hs_database_t **out, enum sg_hs_from *from, char *err,
 		size_t errlen)
 {
@@ -308,7 +315,9 @@ int sg_hs_build(const struct sg_hsjob *jobs, uint32_t n, bool cache,
 
 	*from = SG_HS_COMPILED;
 	memset(out, 0, n * sizeof(*out));
-	snprintf(dir, sizeof(dir), "%s", cache ? sg_hs_cache_dir() : "");
+	if (cdir == NULL || snprintf(dir, sizeof(dir), "%s", cdir) >=
+				    (int)sizeof(dir) - 80)
+		dir[0] = '\0';
 	if (dir[0] != '\0') {
 		key_of(jobs, n, key);
 		snprintf(path, sizeof(path), "%s/rs-%s.hs", dir, key);

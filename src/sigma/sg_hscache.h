@@ -19,15 +19,15 @@ struct sg_hsjob {
 
 enum sg_hs_from { SG_HS_COMPILED, SG_HS_CACHE, SG_HS_SAVED };
 
-/* out[i] for jobs[i], from the cache (when `cache`) if the same literals
- * were compiled before by the same Vectorscan on the same kind of CPU;
- * compiled (and saved) otherwise. *from says which. 0, or -1 with err when a database
+/* out[i] for jobs[i], from the cache directory dir (NULL: none) if the
+ * same literals were compiled before by the same Vectorscan on the same
+ * kind of CPU; compiled (and saved there) otherwise. *from says which. 0, or -1 with err when a database
  * does not compile. */
-int sg_hs_build(const struct sg_hsjob *jobs, uint32_t n, bool cache,
+int sg_hs_build(const struct sg_hsjob *jobs, uint32_t n, const char *dir,
 		hs_database_t **out, enum sg_hs_from *from, char *err,
 		size_t errlen);
 
-/* The cache directory ("" when there is none), for messages. */
+/* The user's cache directory ("" when there is none). */
 const char *sg_hs_cache_dir(void);
 
 #endif

@@ -49,8 +49,9 @@ struct vg_ruleset_opts {
 	const char *placeholders; /* YAML map name → list, for |expand */
 	uint32_t corr_max_groups; /* correlation groups kept (0: 100000) */
 	uint32_t corr_max_events; /* entries kept per group (0: 4096) */
-	bool cache; /* compiled prefilter kept in the user's cache directory
-		     * ($VIGIE_CACHE_DIR…, see sg_hscache.c) */
+	/* where the compiled prefilter is kept for the next load of the same
+	 * rules (sg_hscache.c); NULL or "": not kept */
+	const char *cache_dir;
 };
 
 /* Creates an empty ruleset. Returns NULL with a message in err when the
@@ -90,6 +91,9 @@ uint32_t vg_rules_unmapped(const struct vg_ruleset *rs);
  * databases saved by an earlier load of the same rules), "compiled,
  * saved" (and now in the cache), "none" before vg_rules_compile. */
 const char *vg_rules_prefilter_from(const struct vg_ruleset *rs);
+/* The user's cache directory: $VIGIE_CACHE_DIR when set (empty: none),
+ * else $XDG_CACHE_HOME/vigie, else $HOME/.cache/vigie, else "". */
+const char *vg_rules_cache_dir(void);
 
 /* One detection. For a correlation, ev is the event that completed it and
  * group/count describe the group. */

@@ -45,7 +45,7 @@ EOC
 }
 start() {
 	# ip netns exec execs vigie: $! is vigie itself
-	ip netns exec "$ns" "$vigie" run -c "$t/vigie.yaml" >> "$t/out" 2>> "$t/err" &
+	ip netns exec "$ns" env -u VIGIE_CACHE_DIR "$vigie" run -c "$t/vigie.yaml" >> "$t/out" 2>> "$t/err" &
 	pid=$!
 	k=0
 	: > "$t/err"
@@ -62,6 +62,8 @@ config enforce
 : > "$t/auth.log"
 start
 grep -q "running: 3 sources" "$t/err" && ok "vigie run starts" || no "vigie run starts" "$(cat "$t/err")"
+grep -q "rules (prefilter compiled, saved)" "$t/err" && ok "the compiled rules are saved" || no "not saved" "$(cat "$t/err")"
+check "with the state" 1 "$(ls "$t/state/cache" | grep -c '^rs-')"
 
 attack 198.51.100.7 >> "$t/auth.log"
 until_ok in_set 198.51.100.7
@@ -176,6 +178,7 @@ grep -q "stopped: .* events, 6 alerts" "$t/err" && ok "it says what it did" || n
 # simulation: the decision is recorded, nothing is enforced
 config simulate
 start
+grep -q "rules (prefilter cache)" "$t/err" && ok "a restart reads the compiled rules back" || no "not from the cache" "$(cat "$t/err")"
 attack 198.51.100.30 >> "$t/auth.log"
 until_ok [ "$(q "select count(*) from decisions where value = '198.51.100.30'")" = 1 ]
 check "simulate: the decision is recorded as simulated" 1 "$(q "select simulated from decisions where value = '198.51.100.30'")"

@@ -78,6 +78,17 @@ check "the rulesets in use are kept" 3 "$(ls "$c" | grep -c '^rs-[0-9a-f]\{64\}\
 check "a dead temporary file is removed" no "$([ -e "$c/.rs-dead" ] && echo yes || echo no)"
 check "a fresh one is left to its writer" yes "$([ -e "$c/.rs-live" ] && echo yes || echo no)"
 
+# three large entries (sparse files) from before: 256 MiB at most are kept
+rm -f "$c"/rs-*.hs
+for b in 1 2 3; do
+	truncate -s 120M "$c/rs-big$b.hs"
+	touch -d "2021-01-0$b" "$c/rs-big$b.hs"
+done
+scan big "$c"
+check "256 MiB at most, the entries used last first" "rs-big2.hs rs-big3.hs" \
+	"$(cd "$c" && ls rs-big*.hs | tr '\n' ' ' | sed 's/ $//')"
+check "and the one just saved" 1 "$(ls "$c" | grep -c '^rs-[0-9a-f]\{64\}\.hs$')"
+
 scan nodir /proc/vigie-no-such-place
 check "an unusable directory: compiled, the scan goes on" compiled "$(from nodir)"
 cmp -s "$t/first.out" "$t/nodir.out" && ok "same detections" || no "detections differ"

@@ -2,6 +2,8 @@
 #include "input.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +19,17 @@
 #include "../lib/xmalloc.h"
 
 #define BATCH 4096
+#define NPIPE 4 /* batches in flight between the two threads */
 
 const char vg_input_opts_help[] =
 	"  -f, --format FMT   envelope: auto (default), syslog, web, json, kv\n"
 	"      --tz ZONE      zone of stamps that carry none (default: the\n"
 	"                     machine's), e.g. Europe/Paris\n"
 	"      --max-line N   longest record in bytes (default 65536); a\n"
-	"                     longer one is cut there and counted\n";
+	"                     longer one is cut there and counted\n"
+	"      --threads N    1: read, decode and match in one thread; 2\n"
+	"                     (the default with two CPUs or more): reading and\n"
+	"                     decoding in one, matching and output in another\n";
 
 struct file {
 	char *path;
@@ -152,27 +158,109 @@ static bool gather_line(struct gather *g, const struct vg_record *r)
 	return g->depth <= 0;
 }
 
-/* Decodes rec into b, handing b to the sink first when it is full. With
- * copy, the record is copied into the batch's arena (gathered records
- * live in a buffer reused for the next one). */
-static int decode_one(struct vg_decode_ctx *dc, struct vg_batch *b,
-		      struct vg_record *rec, bool copy, vg_sink_fn sink,
-		      void *arg, const char *path)
+/* Where decoded batches go: straight to the sink, or, with two threads,
+ * through a queue to the thread that runs it (batches then own their
+ * records: the reader's buffer moves on). The sink sees the batches in
+ * order either way. */
+struct out {
+	vg_sink_fn sink;
+	void *arg;
+	struct vg_input_totals *t;
+	bool piped;
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct vg_batch *q[NPIPE], *spare[NPIPE];
+	const char *qpath[NPIPE];
+	unsigned qhead, qn, nspare;
+	bool done;
+	int rc; /* the sink's first nonzero answer */
+};
+
+static void *sink_main(void *arg)
 {
+	struct out *o = arg;
+
+	pthread_mutex_lock(&o->mu);
+	for (;;) {
+		while (o->qn == 0 && !o->done)
+			pthread_cond_wait(&o->cv, &o->mu);
+		if (o->qn == 0)
+			break;
+		struct vg_batch *b = o->q[o->qhead];
+		const char *path = o->qpath[o->qhead];
+		o->qhead = (o->qhead + 1) % NPIPE;
+		o->qn--;
+		int stop = o->rc;
+		pthread_mutex_unlock(&o->mu);
+		int rc = stop ? stop : o->sink(b, path, o->arg);
+		vg_batch_reset(b);
+		pthread_mutex_lock(&o->mu);
+		if (rc != 0 && o->rc == 0)
+			o->rc = rc;
+		o->spare[o->nspare++] = b;
+		pthread_cond_broadcast(&o->cv);
+	}
+	pthread_mutex_unlock(&o->mu);
+	return NULL;
+}
+
+/* Hands *b on (replacing it by an empty batch); the sink's answer so far. */
+static int flush(struct out *o, struct vg_batch **b, const char *path)
+{
+	int rc;
+
+	o->t->fields_dropped += (*b)->fields_dropped;
+	(*b)->fields_dropped = 0;
+	if (!o->piped) {
+		rc = o->sink(*b, path, o->arg);
+		vg_batch_reset(*b);
+		return rc;
+	}
+	pthread_mutex_lock(&o->mu);
+	o->q[(o->qhead + o->qn) % NPIPE] = *b;
+	o->qpath[(o->qhead + o->qn) % NPIPE] = path;
+	o->qn++;
+	pthread_cond_broadcast(&o->cv);
+	while (o->nspare == 0)
+		pthread_cond_wait(&o->cv, &o->mu);
+	*b = o->spare[--o->nspare];
+	rc = o->rc;
+	pthread_mutex_unlock(&o->mu);
+	return rc;
+}
+
+static unsigned cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 1;
+	return (unsigned)CPU_COUNT(&set);
+}
+
+/* Decodes rec into *b, handing the batch on first when it is full. With
+ * copy, the record is copied into the batch's arena (gathered records
+ * live in a buffer reused for the next one; and a batch handed to the
+ * other thread outlives the reader's buffer). */
+static int decode_one(struct vg_decode_ctx *dc, struct vg_batch **b,
+		      struct vg_record *rec, bool copy, struct out *o,
+		      const char *path)
+{
+	copy |= o->piped;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		struct vg_record r = *rec;
 		if (copy) {
-			char *p = vg_arena_dup(b->arena, rec->p, rec->len);
+			char *p = vg_arena_dup((*b)->arena, rec->p, rec->len);
 			if (p == NULL)
 				goto full;
 			r.p = p;
 		}
-		if (vg_decode(dc, b, &r) != NULL)
+		if (vg_decode(dc, *b, &r) != NULL)
 			return 0;
 full:
-		if (attempt == 0 && b->n > 0) {
-			int rc = sink(b, path, arg);
-			vg_batch_reset(b);
+		if (attempt == 0 && (*b)->n > 0) {
+			int rc = flush(o, b, path);
 			if (rc != 0)
 				return rc;
 		}
@@ -190,8 +278,21 @@ int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 	struct progress pg = {0};
 	char err[512];
 	int rc = 0;
+	struct out out = {.sink = sink, .arg = arg, .t = t};
 
 	vg_decode_init();
+	out.piped = o->threads == 2 || (o->threads == 0 && cpus() > 1);
+	if (out.piped) {
+		pthread_mutex_init(&out.mu, NULL);
+		pthread_cond_init(&out.cv, NULL);
+		for (unsigned i = 0; i < NPIPE - 1; i++)
+			out.spare[out.nspare++] = vg_batch_new(BATCH);
+		if (pthread_create(&out.thr, NULL, sink_main, &out) != 0) {
+			while (out.nspare > 0)
+				vg_batch_free(out.spare[--out.nspare]);
+			out.piped = false;
+		}
+	}
 	vg_buf_init(&g.b, 16 * (o->maxline ? o->maxline : VG_MAXLINE_DEFAULT));
 	vg_walk(paths, n, collect, walk_err, &l);
 	t->errors += (uint64_t)l.errors;
@@ -247,18 +348,15 @@ int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 						.offset = g.offset,
 						.lineno = g.lineno};
 					g.on = false;
-					rc = decode_one(&dc, b, &jr, true, sink,
-							arg, l.f[i].path);
+					rc = decode_one(&dc, &b, &jr, true, &out,
+							l.f[i].path);
 					continue;
 				}
-				rc = decode_one(&dc, b, &recs[j], false, sink,
-						arg, l.f[i].path);
+				rc = decode_one(&dc, &b, &recs[j], false, &out,
+						l.f[i].path);
 			}
 			if (rc == 0 && b->n > 0)
-				rc = sink(b, l.f[i].path, arg);
-			t->fields_dropped += b->fields_dropped;
-			b->fields_dropped = 0;
-			vg_batch_reset(b);
+				rc = flush(&out, &b, l.f[i].path);
 			if (rc != 0)
 				break;
 			progress_draw(&pg, vg_reader_pos(r),
@@ -277,14 +375,25 @@ int vg_input_run(char *const *paths, size_t n, const struct vg_input_opts *o,
 					       .offset = g.offset,
 					       .lineno = g.lineno};
 			g.on = false;
-			rc = decode_one(&dc, b, &jr, true, sink, arg,
-					l.f[i].path);
+			rc = decode_one(&dc, &b, &jr, true, &out, l.f[i].path);
 			if (rc == 0 && b->n > 0)
-				rc = sink(b, l.f[i].path, arg);
-			vg_batch_reset(b);
+				rc = flush(&out, &b, l.f[i].path);
 		}
 		pg.done_before += vg_reader_size(r);
 		vg_reader_close(r);
+	}
+	if (out.piped) { /* the sink finishes what was handed on */
+		pthread_mutex_lock(&out.mu);
+		out.done = true;
+		pthread_cond_broadcast(&out.cv);
+		pthread_mutex_unlock(&out.mu);
+		pthread_join(out.thr, NULL);
+		if (rc == 0)
+			rc = out.rc;
+		while (out.nspare > 0)
+			vg_batch_free(out.spare[--out.nspare]);
+		pthread_mutex_destroy(&out.mu);
+		pthread_cond_destroy(&out.cv);
 	}
 	progress_draw(&pg, 0, t->records, true);
 	for (size_t i = 0; i < l.n; i++)
@@ -302,7 +411,8 @@ int vg_input_opt(int argc, char **argv, int *i, struct vg_input_opts *o)
 	char *end;
 
 	if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0 ||
-	    strcmp(a, "--tz") == 0 || strcmp(a, "--max-line") == 0) {
+	    strcmp(a, "--tz") == 0 || strcmp(a, "--max-line") == 0 ||
+	    strcmp(a, "--threads") == 0) {
 		if (*i + 1 >= argc) {
 			fprintf(stderr, "vigie: %s needs a value\n", a);
 			return -1;
@@ -314,6 +424,8 @@ int vg_input_opt(int argc, char **argv, int *i, struct vg_input_opts *o)
 		a = "--tz", v = argv[*i] + 5;
 	} else if (strncmp(a, "--max-line=", 11) == 0) {
 		a = "--max-line", v = argv[*i] + 11;
+	} else if (strncmp(a, "--threads=", 10) == 0) {
+		a = "--threads", v = argv[*i] + 10;
 	} else {
 		return 0;
 	}
@@ -325,6 +437,13 @@ int vg_input_opt(int argc, char **argv, int *i, struct vg_input_opts *o)
 				v);
 			return -1;
 		}
+	} else if (strcmp(a, "--threads") == 0) {
+		if (strcmp(v, "1") != 0 && strcmp(v, "2") != 0) {
+			fprintf(stderr, "vigie: --threads is 1 or 2, not '%s'\n",
+				v);
+			return -1;
+		}
+		o->threads = v[0] - '0';
 	} else if (strcmp(a, "--tz") == 0) {
 		char zf[512];
 

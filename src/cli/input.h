@@ -12,6 +12,7 @@ struct vg_input_opts {
 	enum vg_format format;
 	size_t maxline;
 	bool progress; /* allowed (still only on a terminal, large input) */
+	int threads;   /* 1, 2, or 0: 2 when two CPUs or more are ours */
 };
 
 struct vg_input_totals {

@@ -124,4 +124,31 @@ check "explain --rule unknown exits 2" 2 $?
 # output that cannot be written
 "$vigie" decode "$t/logs/access.log" > /dev/full 2> "$t/e"
 check "full output exits 3" 3 $?
+"$vigie" decode --threads 2 "$t/logs/access.log" > /dev/full 2> "$t/e"
+check "full output exits 3, with the sink in its own thread" 3 $?
+
+# two threads (reading and decoding; matching and output) give what one
+# gives, byte for byte, in the same order
+mkdir -p "$t/mix"
+"$loggen" auth 60000 3 --attacks "$t/m1" > "$t/mix/auth.log"
+"$loggen" nginx 60000 4 --attacks "$t/m2" > "$t/mix/access.log"
+printf '{\n  "EventID": 4625,\n  "Channel": "Security",\n  "IpAddress": "192.0.2.7"\n}\n' > "$t/mix/pretty.json"
+for th in 1 2; do
+	"$vigie" scan --threads $th --json -r "$rules" "$t/mix" > "$t/scan$th" 2> "$t/sum$th"
+	check "scan --threads $th exits 0" 0 $?
+	"$vigie" decode --threads $th "$t/mix" > "$t/dec$th"
+	sed 's/"seconds":[0-9.]*,//' "$t/sum$th" > "$t/sum$th.x"
+done
+[ "$(wc -l < "$t/scan1")" -ge "$(cat "$t/m1" "$t/m2" | wc -l)" ] && ok "the mixed logs have detections ($(wc -l < "$t/scan1"))" || no "too few detections"
+cmp -s "$t/scan1" "$t/scan2" && ok "scan: the same detections with two threads" || no "scan differs" "$(diff "$t/scan1" "$t/scan2" | head -5)"
+cmp -s "$t/sum1.x" "$t/sum2.x" && ok "scan: the same summary" || no "summary differs" "$(diff "$t/sum1.x" "$t/sum2.x" | head -5)"
+cmp -s "$t/dec1" "$t/dec2" && ok "decode: the same events" || no "decode differs"
+check "decode: every record, the gathered JSON object too" \
+	"$(($(cat "$t/mix/auth.log" "$t/mix/access.log" | wc -l) + 1))" "$(wc -l < "$t/dec2")"
+cat "$t/mix/auth.log" | "$vigie" scan --threads 2 --json -r "$rules" - > "$t/stdin2" 2>/dev/null
+"$vigie" scan --threads 1 --json -r "$rules" - < "$t/mix/auth.log" > "$t/stdin1" 2>/dev/null
+[ -s "$t/stdin1" ] && cmp -s "$t/stdin1" "$t/stdin2" && ok "standard input: the same with two threads" || no "standard input differs"
+"$vigie" scan --threads 3 "$t/mix" > /dev/null 2> "$t/e"
+check "--threads 3 exits 2" 2 $?
+check "and says why" "vigie: --threads is 1 or 2, not '3'" "$(cat "$t/e")"
 echo "1..$n"

@@ -273,3 +273,12 @@ int vg_esc_csv(struct vg_buf *b, const char *s, size_t n)
 	vg_buf_free(&tmp);
 	return rc;
 }
+
+void vg_hex(const unsigned char *p, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

@@ -31,4 +31,7 @@ int vg_esc_csv(struct vg_buf *b, const char *p, size_t n);
  * start one within n bytes. Sets *cp to the code point. */
 size_t vg_utf8_seq(const unsigned char *p, size_t n, unsigned *cp);
 
+/* p[0..n) as lowercase hex into out, which holds 2n+1 bytes. */
+void vg_hex(const unsigned char *p, size_t n, char *out);
+
 #endif

@@ -43,28 +43,18 @@ void vg_lapi_hash(const char *key, char out[129])
 {
 	unsigned char md[64];
 	unsigned int n = 0;
-	static const char hex[] = "0123456789abcdef";
 
 	EVP_Digest(key, strlen(key), md, &n, EVP_sha512(), NULL);
-	for (unsigned i = 0; i < n && i < 64; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[2 * n] = '\0';
+	vg_hex(md, n < 64 ? n : 64, out);
 }
 
 int vg_lapi_new_key(char out[65])
 {
 	unsigned char r[32];
-	static const char hex[] = "0123456789abcdef";
 
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		return -1;
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[64] = '\0';
+	vg_hex(r, sizeof(r), out);
 	return 0;
 }
 

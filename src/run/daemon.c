@@ -1459,12 +1459,12 @@ static int lock_state(struct daemon *d, const char *dir)
 
 static struct vg_ruleset *load_rules(const struct vg_config *c)
 {
-	/* the compiled rules are kept with the state, unless said */
+	/* the compiled rules are kept with the state, unless the user's
+	 * VIGIE_CACHE_DIR says otherwise */
 	char cache[4200];
-	const char *env = getenv("VIGIE_CACHE_DIR");
-	snprintf(cache, sizeof(cache), "%s", env ? env : "");
-	if (env == NULL)
-		snprintf(cache, sizeof(cache), "%s/cache", c->state_dir);
+	snprintf(cache, sizeof(cache), "%s/cache", c->state_dir);
+	if (getenv("VIGIE_CACHE_DIR") != NULL)
+		snprintf(cache, sizeof(cache), "%s", vg_rules_cache_dir());
 	struct vg_ruleset_opts o = {.mapping = c->mapping,
 				    .placeholders = c->placeholders,
 				    .corr_max_groups = c->corr_max_groups,

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/escape.h"
 #include "../lib/xmalloc.h"
 #include "sg_hscache.h"
 
@@ -72,16 +73,6 @@ const char *sg_hs_cache_dir(void)
 	return cache_dir;
 }
 
-static void hex(const unsigned char *b, size_t n, char *out)
-{
-	static const char d[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[b[i] >> 4];
-		out[2 * i + 1] = d[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 static void put(EVP_MD_CTX *c, const void *p, size_t n)
 {
 	EVP_DigestUpdate(c, p, n);
@@ -120,7 +111,7 @@ static void key_of(const struct sg_hsjob *jobs, uint32_t n, char out[65])
 	}
 	EVP_DigestFinal_ex(c, md, &mdlen);
 	EVP_MD_CTX_free(c);
-	hex(md, 32, out);
+	vg_hex(md, 32, out);
 }
 
 static void sha256(const void *p, size_t n, unsigned char md[32])

@@ -1702,6 +1702,9 @@ out:
 		free(d->w[i].dir);
 	free(d->w);
 	free(d->ls);
+	/* batches the worker left queued (it stopped on an error) */
+	for (; d->qn > 0; d->qn--, d->qhead = (d->qhead + 1) % QCAP)
+		batch_put(d, d->q[d->qhead]);
 	while (d->free_b) {
 		struct rbatch *b = d->free_b;
 		d->free_b = b->next;

@@ -273,8 +273,10 @@ static const char **str_list(struct vg_arena *a, const struct ynode *n,
 		return NULL;
 	v = vg_arena_alloc(a, (n->n + 1) * sizeof(*v));
 	for (size_t i = 0; i < n->n; i++) {
-		if (n->item[i]->kind != Y_SCALAR)
+		if (n->item[i]->kind != Y_SCALAR) {
+			*count = 0; /* a list with a map or list inside: none */
 			return NULL;
+		}
 		v[(*count)++] = n->item[i]->s;
 	}
 	return v;

@@ -454,6 +454,18 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(refusal("logsource: {product: test}\n"
 				       "detection:\n  s: {a: 1}\n  condition: s\n"),
 			       "title"));
+	/* a correlation whose 'rules' list holds a map (once a crash) */
+	assert_non_null(strstr(refusal("title: c\ncorrelation:\n"
+				       "  type: event_count\n"
+				       "  rules: [a, {b: c}]\n"
+				       "  group-by: [ip]\n  timespan: 1m\n"
+				       "  condition: {gte: 2}\n"),
+			       "'rules' must name"));
+	assert_non_null(strstr(refusal("title: c\ncorrelation:\n"
+				       "  type: event_count\n  rules: [a]\n"
+				       "  group-by: [ip, [x]]\n  timespan: 1m\n"
+				       "  condition: {gte: 2}\n"),
+			       "group-by must be a list"));
 #undef R
 }
 

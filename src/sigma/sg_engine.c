@@ -52,6 +52,9 @@ struct fdb {
 	hs_database_t *db;  /* NULL when the field has only equalities */
 	uint32_t *eq;       /* open addressing: literal id + 1, or 0 */
 	uint32_t eqmask;
+	/* the lengths of the equalities, folded modulo 256: a value of
+	 * no such length is not hashed (most command lines, paths) */
+	uint64_t eqlen[4];
 };
 
 struct sg_prefilter {
@@ -958,6 +961,8 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 				while (fd.eq[h & fd.eqmask])
 					h++;
 				fd.eq[h & fd.eqmask] = lid[k] + 1;
+				fd.eqlen[e[k].l.len / 64 % 4] |=
+					1ull << (e[k].l.len % 64);
 				continue;
 			}
 			ex[cnt] = e[k].l.s;
@@ -1296,7 +1301,10 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to,
 static void eq_probe(struct vg_sigma *s, const struct sg_prefilter *pf,
 		     const struct fdb *db, int i)
 {
-	uint32_t n;
+	uint32_t n = s->vl[i];
+
+	if (!(db->eqlen[n / 64 % 4] >> (n % 64) & 1))
+		return;
 	const char *f = sg_ev_val(&s->e, i, &n, true);
 	uint32_t h = fold_hash(s->vp[i], s->vl[i]);
 

@@ -53,6 +53,10 @@ struct sg_val {
 	pcre2_code *re;
 	struct vg_cidr net; /* SV_CIDR */
 	double num;
+	/* The id + 1 of this value's literal in the prefilter of its field,
+	 * or 0. The literal is in every match; when the event's scan did not
+	 * see it, the value cannot match and is not tested. */
+	uint32_t lit;
 };
 
 enum sg_timepart { TP_NONE, TP_MINUTE, TP_HOUR, TP_DAY, TP_WEEK, TP_MONTH,
@@ -241,6 +245,11 @@ struct sg_ev {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	uint64_t *re_errors;
+	/* the prefilter's literals seen in this event: litgen[id] == gen;
+	 * lits is false when no scan ran (explanations) */
+	const uint32_t *litgen;
+	uint32_t gen;
+	bool lits;
 };
 int sg_ev_first(struct sg_ev *e, uint16_t field);
 int sg_ev_next(struct sg_ev *e, int idx);

@@ -811,6 +811,8 @@ struct ent {
 	struct lit l;
 	uint32_t group; /* the rule's logsource (prefilter_groups) */
 	uint32_t rule;
+	struct sg_val *v; /* a value told whether its literal was seen, not
+			   * a literal that makes the rule a candidate */
 };
 
 static int cmp_ent(const void *x, const void *y)
@@ -829,7 +831,16 @@ static int cmp_ent(const void *x, const void *y)
 	int c = memcmp(a->l.s, b->l.s, a->l.len);
 	if (c)
 		return c;
-	return a->rule < b->rule ? -1 : a->rule > b->rule;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	return (a->v != NULL) - (b->v != NULL);
+}
+
+static bool same_lit(const struct ent *a, const struct ent *b)
+{
+	return a->l.field == b->l.field && a->group == b->group &&
+	       a->l.cased == b->l.cased && a->l.whole == b->l.whole &&
+	       a->l.len == b->l.len && memcmp(a->l.s, b->l.s, a->l.len) == 0;
 }
 
 static int cmpu64(const void *a, const void *b)
@@ -869,6 +880,30 @@ static uint32_t *prefilter_groups(const struct vg_ruleset *rs)
 	return g;
 }
 
+/* The values of fm whose literal is in all their matches: writes their
+ * entries to out (when not NULL) and returns how many. An equality's
+ * literal is the whole value; the others' is a part of it (a pattern's
+ * longest run, a regular expression's longest required text). */
+static uint32_t value_lits(const struct sg_fm *fm, struct ent *out,
+			   uint32_t group, uint32_t rule)
+{
+	uint32_t n = 0;
+
+	if (fm->field == 0 || fm->neq || fm->timepart)
+		return 0;
+	for (uint32_t i = 0; i < fm->nv; i++) {
+		struct sg_val *v = &fm->v[i];
+		if (v->kind > SV_RE || v->len == 0)
+			continue;
+		if (out != NULL)
+			out[n] = (struct ent){{fm->field, v->cased, v->s, v->len,
+					       v->kind == SV_EQ},
+					      group, rule, v};
+		n++;
+	}
+	return n;
+}
+
 static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 {
 	struct sg_prefilter *pf = xcalloc(1, sizeof(*pf));
@@ -888,31 +923,61 @@ static int build_prefilter(struct vg_ruleset *rs, char *err, size_t errlen)
 		if (!per[i].none)
 			total += per[i].n;
 	}
+	/* The literals of every value of a rule's own detection, so that
+	 * confirming it skips the values whose literal the scan did not see
+	 * (filter documents may be shared by rules of other logsources). */
+	for (uint32_t i = 0; i < rs->n; i++)
+		for (uint32_t k = 0; rs->r[i]->corr == NULL &&
+				     k < rs->r[i]->det.nid; k++) {
+			const struct sg_ident *id = &rs->r[i]->det.id[k];
+			for (uint32_t m = 0; m < id->n; m++)
+				for (uint32_t f = 0; f < id->m[m].n; f++)
+					total += value_lits(&id->m[m].f[f], NULL,
+							    0, 0);
+		}
 	/* Unique literals: sort (field, product, cased, text) and merge. */
 	uint32_t *group = prefilter_groups(rs);
 	struct ent *e = xcalloc(total + 1, sizeof(*e));
 	uint32_t ne = 0;
-	for (uint32_t i = 0; i < rs->n; i++)
+	for (uint32_t i = 0; i < rs->n; i++) {
 		for (uint32_t k = 0; !per[i].none && k < per[i].n; k++)
-			e[ne++] = (struct ent){per[i].l[k], group[i], i};
+			e[ne++] = (struct ent){per[i].l[k], group[i], i, NULL};
+		for (uint32_t k = 0; rs->r[i]->corr == NULL &&
+				     k < rs->r[i]->det.nid; k++) {
+			const struct sg_ident *id = &rs->r[i]->det.id[k];
+			for (uint32_t m = 0; m < id->n; m++)
+				for (uint32_t f = 0; f < id->m[m].n; f++)
+					ne += value_lits(&id->m[m].f[f], e + ne,
+							 group[i], i);
+		}
+	}
 	free(group);
 	qsort(e, ne, sizeof(*e), cmp_ent);
+	/* A value's literal is kept only when it is also a candidate
+	 * literal: one of its own would make every scan longer. */
+	uint32_t kept = 0;
+	for (uint32_t a = 0, b; a < ne; a = b) {
+		bool cand = e[a].v == NULL;
+		for (b = a + 1; b < ne && same_lit(&e[a], &e[b]); b++)
+			cand |= e[b].v == NULL;
+		for (uint32_t k = a; k < b; k++)
+			if (cand)
+				e[kept++] = e[k];
+	}
+	ne = kept;
 	pf->lit_off = xcalloc(ne + 2, sizeof(uint32_t));
 	pf->lit_rules = xcalloc(ne + 1, sizeof(uint32_t));
 	uint32_t *lid = xcalloc(ne + 1, sizeof(uint32_t));
 	uint32_t nl = 0, nr = 0;
 	for (uint32_t i = 0; i < ne; i++) {
-		bool same = i > 0 && e[i].l.field == e[i - 1].l.field &&
-			    e[i].group == e[i - 1].group &&
-			    e[i].l.cased == e[i - 1].l.cased &&
-			    e[i].l.whole == e[i - 1].l.whole &&
-			    e[i].l.len == e[i - 1].l.len &&
-			    memcmp(e[i].l.s, e[i - 1].l.s, e[i].l.len) == 0;
-		if (!same)
+		if (i == 0 || !same_lit(&e[i], &e[i - 1]))
 			pf->lit_off[nl++] = nr;
 		lid[i] = nl - 1;
-		if (!same || e[i].rule != e[i - 1].rule)
+		if (e[i].v == NULL && (nr == pf->lit_off[nl - 1] ||
+				       pf->lit_rules[nr - 1] != e[i].rule))
 			pf->lit_rules[nr++] = e[i].rule;
+		if (e[i].v != NULL)
+			e[i].v->lit = nl; /* id + 1 */
 	}
 	pf->lit_off[nl] = nr;
 	pf->nlit = nl;
@@ -1380,6 +1445,9 @@ void vg_sigma_eval(struct vg_sigma *s, const struct vg_event *ev,
 	s->st.events++;
 	s->e.ev = ev;
 	index_event(s, ev);
+	s->e.litgen = s->litgen;
+	s->e.gen = s->gen;
+	s->e.lits = true;
 	r = route_get(s, ev);
 	if (r->nrules == 0) {
 		sg_corr_advance(s, ev->ts, fn, arg);
@@ -1503,6 +1571,7 @@ void vg_sigma_explain(struct vg_sigma *s, uint32_t i,
 	bool fed;
 
 	s->e.ev = ev;
+	s->e.lits = false; /* no scan: every value is tested */
 	index_event(s, ev);
 	rt = route_get(s, ev);
 	apply_renames(s, rt);

@@ -689,6 +689,13 @@ static void re_literal(struct vg_arena *a, const char *p, size_t n,
 		caseless = true;
 		i = 4;
 	}
+	/* a case flag set further on: the literal is compared folded */
+	for (size_t k = 0; k + 2 < n; k++) {
+		if (p[k] != '(' || p[k + 1] != '?')
+			continue;
+		for (size_t j = k + 2; j < n && p[j] != ':' && p[j] != ')'; j++)
+			caseless |= p[j] == 'i';
+	}
 	for (int depth = 0; i < n; i++) { /* a top-level | defeats it */
 		if (p[i] == '\\') {
 			i++;
@@ -723,6 +730,15 @@ static void re_literal(struct vg_arena *a, const char *p, size_t n,
 			adv = 2;
 			if (strchr(".\\/+*?()[]{}|^$-:\"' #=,;<>@%&!~`", e) != NULL)
 				lit = (unsigned char)e;
+			else if (strchr("xcpPkgNoQ0123456789", e) != NULL)
+				break; /* an escape with arguments: stop here */
+		} else if (ch == '{') {
+			/* a quantifier's bounds are not text */
+			END_RUN();
+			while (i < n && p[i] != '}')
+				i++;
+			i++;
+			continue;
 		} else if (ch == '(' || ch == '[') {
 			/* skip the group or class: it may be optional */
 			int depth = 0;
@@ -1228,6 +1244,9 @@ bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 			const struct sg_val *v = &fm->v[k];
 			if (multi && (seen[v->group / 64] >> (v->group % 64) & 1))
 				continue;
+			if (v->lit != 0 && e->lits &&
+			    e->litgen[v->lit - 1] != e->gen)
+				continue; /* its literal is in no value */
 			if (!sg_val_match(v, e, s, n, f))
 				continue;
 			if (!multi) {

@@ -241,6 +241,18 @@ static void test_modifiers_generic(void **state)
 	assert_false(m1(SEL("    c|contains|all: ['-nop', '-hidden']\n"), ev));
 	/* without all, any */
 	assert_true(m1(SEL("    c|contains: ['-nop', '-hidden']\n"), ev));
+	/* all over the values of a repeated field */
+	const char *two = "{\"c\":[\"x -nop\",\"-ENC y\"]}";
+	assert_true(m1(SEL("    c|contains|all: ['-nop', '-enc']\n"), two));
+	assert_false(m1(SEL("    c|contains|all: ['-nop', '-w']\n"), two));
+	/* a value whose literal the scan did not see is false without a
+	 * test; seen in any value of the field, it is tested as usual */
+	const char *det = "  sel:\n    c|contains: ['-nop', '-enc']\n"
+			  "  filter:\n    c|contains: '-enc'\n"
+			  "  condition: sel and not filter\n";
+	assert_true(m1(det, "{\"c\":\"a -nop\"}"));
+	assert_false(m1(det, "{\"c\":\"a -nop -enc\"}"));
+	assert_false(m1(det, "{\"c\":[\"a -nop\",\"b -ENC\"]}"));
 	/* exists */
 	assert_true(m1(SEL("    c|exists: true\n"), ev));
 	assert_false(m1(SEL("    d|exists: true\n"), ev));
@@ -270,6 +282,20 @@ static void test_modifier_re(void **state)
 	assert_true(m1(SEL("    c|re|s: 'first.second'\n"), two));
 	assert_true(m1(SEL("    c|re: '[0-9]{3}-[0-9]{2}'\n"),
 		       "{\"c\":\"id 123-45\"}"));
+	/* The text every match holds, which the prefilter looks for, is
+	 * not taken from a quantifier's bounds, an escape's arguments, or
+	 * in its case when a flag later makes the pattern caseless. */
+	char longv[1300], shortv[600];
+	snprintf(longv, sizeof(longv), "{\"c\":\"%01200d\"}", 7);
+	snprintf(shortv, sizeof(shortv), "{\"c\":\"%0500d\"}", 7);
+	assert_true(m1(SEL("    c|re: '.{1000,}'\n"), longv));
+	assert_false(m1(SEL("    c|re: '.{1000,}'\n"), shortv));
+	assert_true(m1(SEL("    c|re: '-k\\s\\w{1,64}'\n"),
+		       "{\"c\":\"svchost.exe -k netsvcs\"}"));
+	assert_true(m1(SEL("    c|re: 'ab\\x41cd'\n"), "{\"c\":\"abAcd\"}"));
+	assert_true(m1(SEL("    c|re: 'ab\\x{41}cd'\n"), "{\"c\":\"abAcd\"}"));
+	assert_true(m1(SEL("    c|re: 'abc(?i)DEFG'\n"), "{\"c\":\"abcdefg\"}"));
+	assert_false(m1(SEL("    c|re: 'abc(?i)DEFG'\n"), "{\"c\":\"ABCdefg\"}"));
 }
 
 static void test_modifier_base64(void **state)

@@ -77,6 +77,7 @@ void vg_decode_ctx_init(struct vg_decode_ctx *dc, int64_t ref,
 	vg_timectx_init(&dc->tc, ref);
 	dc->format = format;
 	memset(dc->jkey, 0, sizeof(dc->jkey));
+	memset(dc->jhash, 0, sizeof(dc->jhash));
 }
 
 int vg_format_parse(const char *s, enum vg_format *f)

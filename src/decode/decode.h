@@ -41,6 +41,7 @@ enum vg_format {
 /* JSON records of one input mostly repeat their keys in the same order:
  * the k-th name of the record before is tried first, before interning. */
 #define VG_JSON_KEYCACHE 128
+#define VG_JSON_KEYHASH 512 /* a power of two */
 
 struct vg_json_key {
 	const char *name; /* interned, lives for the process's life */
@@ -51,7 +52,8 @@ struct vg_json_key {
 struct vg_decode_ctx {
 	struct vg_timectx tc;
 	enum vg_format format;
-	struct vg_json_key jkey[VG_JSON_KEYCACHE];
+	struct vg_json_key jkey[VG_JSON_KEYCACHE]; /* by the key's rank */
+	struct vg_json_key jhash[VG_JSON_KEYHASH]; /* by its bytes */
 };
 
 /* Must run once before decoding (names, templates); idempotent. */

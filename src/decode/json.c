@@ -30,13 +30,19 @@ struct jp {
 	int depth;
 };
 
+static __attribute__((noinline)) void ws_skip(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' ||
+				 *j->p == '\n' || *j->p == '\r'))
+		j->p++;
+}
+
+/* One test for the usual case: no white space at all. */
 static inline void ws(struct jp *j)
 {
-	/* one test for the usual case: no white space at all */
-	while (j->p < j->end && (unsigned char)*j->p <= ' ' &&
-	       (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' ||
-		*j->p == '\r'))
-		j->p++;
+	if (__builtin_expect(j->p < j->end && (unsigned char)*j->p > ' ', 1))
+		return;
+	ws_skip(j);
 }
 
 static int hexv(char c)
@@ -207,23 +213,84 @@ stop:
 	return unescape(j, start, (size_t)(p - start), s, n);
 }
 
+static inline uint64_t ld64(const char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint32_t ld32(const char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* a[0..n) == b[0..n), for names: a few word compares, no call */
+static inline bool name_eq(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (ld64(a + i) != ld64(b + i))
+				return false;
+		return ld64(a + n - 8) == ld64(b + n - 8);
+	}
+	if (n >= 4)
+		return ld32(a) == ld32(b) && ld32(a + n - 4) == ld32(b + n - 4);
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* A slot of the name cache, from the name's ends and length. */
+static inline uint32_t name_slot(const char *s, size_t n)
+{
+	uint64_t a, b;
+
+	if (n >= 8) {
+		a = ld64(s);
+		b = ld64(s + n - 8);
+	} else if (n >= 4) {
+		a = ld32(s);
+		b = ld32(s + n - 4);
+	} else {
+		a = n ? (unsigned char)s[0] | (unsigned)(unsigned char)s[n - 1] << 8
+		      : 0;
+		b = 0;
+	}
+	uint64_t h = (a ^ n) * 0x9e3779b97f4a7c15ull ^ b * 0xc2b2ae3d27d4eb4full;
+	return (uint32_t)(h >> 40) & (VG_JSON_KEYHASH - 1);
+}
+
 /* The id of the current name: the name the record before had at the
- * same place, else interned (and remembered there). */
+ * same place, else the one cached for these bytes, else interned (and
+ * remembered in both places). */
 static inline uint16_t name_id(struct jp *j)
 {
 	uint32_t k = j->nkey++;
-	struct vg_json_key *e;
+	const char *s = j->pathp;
+	size_t n = j->plen;
+	struct vg_json_key *e = NULL, *h;
 
-	if (k >= VG_JSON_KEYCACHE)
-		return vg_intern(j->pathp, j->plen);
-	e = &j->dc->jkey[k];
-	if (e->len == j->plen && e->id != 0 &&
-	    memcmp(e->name, j->pathp, j->plen) == 0)
-		return e->id;
-	e->id = vg_intern(j->pathp, j->plen);
-	e->name = vg_intern_str(e->id, NULL);
-	e->len = e->id ? (uint32_t)j->plen : 0;
-	return e->id;
+	if (k < VG_JSON_KEYCACHE) {
+		e = &j->dc->jkey[k];
+		if (e->len == n && e->id != 0 && name_eq(e->name, s, n))
+			return e->id;
+	}
+	h = &j->dc->jhash[name_slot(s, n)];
+	if (!(h->len == n && h->id != 0 && name_eq(h->name, s, n))) {
+		uint16_t id = vg_intern(s, n);
+		if (id == 0)
+			return 0;
+		h->id = id;
+		h->name = vg_intern_str(id, NULL);
+		h->len = (uint32_t)n;
+	}
+	if (e != NULL)
+		*e = *h;
+	return h->id;
 }
 
 static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)

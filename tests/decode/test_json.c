@@ -100,12 +100,55 @@ static void web_json(void **s)
 	assert_string_equal(tu_ts(ev), "2024-05-01T10:00:00Z");
 }
 
+/* One context over many records: names met at another rank, names of
+ * every length, and more names than the cache has room for must all come
+ * back as themselves. */
+static void name_cache(void **s)
+{
+	(void)s;
+	struct vg_decode_ctx dc;
+	struct vg_batch *b = vg_batch_new(8);
+	static const char pad[] = "_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+	char line[4096], name[64];
+
+	vg_decode_ctx_init(&dc, 1767225600, VG_FMT_AUTO);
+	for (int r = 0; r < 400; r++) {
+		size_t o = 0;
+		line[o++] = '{';
+		for (int k = 0; k < 20; k++) {
+			int u = (r * 7 + k * 13) % 900; /* 900 names */
+			int len = u % 41;
+			snprintf(name, sizeof(name), "%c%.*s%d", 'a' + u % 26, len,
+				 pad, u);
+			o += (size_t)snprintf(line + o, sizeof(line) - o,
+					      "%s\"%s\":\"=%s\"", k ? "," : "",
+					      name, name);
+		}
+		line[o++] = '}';
+		line[o] = '\0';
+		struct vg_record rec = {.p = line, .len = (uint32_t)o,
+					.lineno = 1};
+		vg_batch_reset(b);
+		const struct vg_event *ev = vg_decode(&dc, b, &rec);
+		assert_int_equal(ev->decoder, VG_DEC_JSON);
+		assert_int_equal(ev->nfields, 20);
+		for (uint32_t i = 0; i < ev->nfields; i++) {
+			size_t n;
+			const char *nm = vg_intern_str(ev->fields[i].id, &n);
+			assert_int_equal(ev->fields[i].len, n + 1);
+			assert_memory_equal(ev->fields[i].p + 1, nm, n);
+		}
+	}
+	vg_batch_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(flatten), cmocka_unit_test(escapes),
 		cmocka_unit_test(bad_json), cmocka_unit_test(depth_bound),
 		cmocka_unit_test(field_bound), cmocka_unit_test(web_json),
+		cmocka_unit_test(name_cache),
 	};
 	setenv("TZ", "UTC", 1);
 	return cmocka_run_group_tests(t, NULL, NULL);

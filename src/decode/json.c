@@ -89,10 +89,17 @@ static char *utf8(char *o, unsigned cp)
 	return o;
 }
 
+/* What the letter after a backslash stands for; 0: not a one-letter
+ * escape ('u', or an error). */
+static const char esc_byte[256] = {
+	['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+	['f'] = '\f', ['n'] = '\n',  ['r'] = '\r', ['t'] = '\t',
+};
+
 /* Decodes the escapes of start[0..len) (a string's inside, checked to
- * end on its closing quote) into the arena: 16 bytes are copied a step up
- * to the next backslash, so a Windows path costs a few steps and one
- * switch per separator. */
+ * end on its closing quote) into the arena. Each step copies 16 bytes and
+ * moves up to the first backslash among them, so a Windows path costs a
+ * step a separator; a one-letter escape is a table lookup. */
 static __attribute__((noinline)) bool unescape(struct jp *j, const char *start,
 					       size_t len, const char **s,
 					       size_t *n)
@@ -105,52 +112,52 @@ static __attribute__((noinline)) bool unescape(struct jp *j, const char *start,
 	o = out;
 	while (q < p) {
 #ifdef __SSE2__
-		const __m128i bslash = _mm_set1_epi8('\\');
-		while (p - q >= 16) {
+		if (j->end - q >= 16) {
+			/* 16 bytes are in the line: copy them all (the output
+			 * has room), keep those before the first backslash */
 			__m128i x = _mm_loadu_si128((const __m128i *)q);
-			int m = _mm_movemask_epi8(_mm_cmpeq_epi8(x, bslash));
+			unsigned m = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+			size_t left = (size_t)(p - q);
+			if (left < 16)
+				m &= (1u << left) - 1;
 			_mm_storeu_si128((__m128i *)o, x);
-			if (m != 0) {
-				unsigned k = (unsigned)__builtin_ctz((unsigned)m);
+			if (m == 0) {
+				size_t k = left < 16 ? left : 16;
 				q += k;
 				o += k;
-				break;
+				continue;
 			}
-			q += 16;
-			o += 16;
-		}
+			unsigned k = (unsigned)__builtin_ctz(m);
+			q += k;
+			o += k;
+		} else
 #endif
-		while (q < p && *q != '\\')
-			*o++ = *q++;
-		if (q >= p)
-			break;
-		unsigned cp, lo;
-		q++; /* on the escape's letter; the scan saw one after '\\' */
-		switch (*q) {
-		case '"': *o++ = '"'; break;
-		case '\\': *o++ = '\\'; break;
-		case '/': *o++ = '/'; break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
-		case 'u':
-			if (p - q < 5 || !hex4(q + 1, &cp))
-				return false;
-			q += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && p - q >= 7 &&
-			    q[1] == '\\' && q[2] == 'u' && hex4(q + 3, &lo) &&
-			    lo >= 0xdc00 && lo < 0xe000) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				     (lo - 0xdc00);
-				q += 6;
-			}
-			o = utf8(o, cp);
-			break;
-		default:
-			return false;
+		{
+			while (q < p && *q != '\\')
+				*o++ = *q++;
+			if (q >= p)
+				break;
 		}
+		/* on a backslash; the string's scan saw a byte after it */
+		char b = esc_byte[(unsigned char)q[1]];
+		if (b != 0) {
+			*o++ = b;
+			q += 2;
+			continue;
+		}
+		unsigned cp, lo;
+		q++; /* on the escape's letter */
+		if (*q != 'u' || p - q < 5 || !hex4(q + 1, &cp))
+			return false;
+		q += 4;
+		if (cp >= 0xd800 && cp < 0xdc00 && p - q >= 7 && q[1] == '\\' &&
+		    q[2] == 'u' && hex4(q + 3, &lo) && lo >= 0xdc00 &&
+		    lo < 0xe000) {
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			q += 6;
+		}
+		o = utf8(o, cp);
 		q++;
 	}
 	*s = out;
@@ -293,7 +300,8 @@ static inline uint16_t name_id(struct jp *j)
 	return h->id;
 }
 
-static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)
+static inline __attribute__((always_inline)) void
+emit_here(struct jp *j, const char *v, size_t n, uint16_t flags)
 {
 	uint16_t id = name_id(j);
 
@@ -302,6 +310,11 @@ static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)
 		return;
 	}
 	vg_event_add(j->b, j->ev, id, v, n, flags);
+}
+
+static void emit(struct jp *j, const char *v, size_t n, uint16_t flags)
+{
+	emit_here(j, v, n, flags);
 }
 
 static bool value(struct jp *j);
@@ -347,8 +360,17 @@ static bool object(struct jp *j)
 			memcpy(j->path + j->plen, k, kn);
 			j->plen += kn;
 		}
-		if (!value(j))
+		/* a string, the usual value, without a call */
+		ws(j);
+		if (j->p < j->end && *j->p == '"') {
+			const char *v;
+			size_t vn;
+			if (!str(j, &v, &vn))
+				return false;
+			emit_here(j, v, vn, 0);
+		} else if (!value(j)) {
 			return false;
+		}
 		j->plen = saved;
 		j->pathp = j->path;
 		ws(j);

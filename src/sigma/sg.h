@@ -186,6 +186,7 @@ struct sg_prefilter; /* sg_engine.c */
 
 struct vg_ruleset {
 	struct vg_arena *a;
+	struct vg_arena *tmp; /* a value's patterns while it compiles */
 	struct sg_rule **r;
 	uint32_t n, cap;
 	struct vg_refusal *ref;

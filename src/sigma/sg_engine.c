@@ -393,6 +393,7 @@ struct vg_ruleset *vg_rules_new(const struct vg_ruleset_opts *o, char *err,
 
 	vg_decode_init();
 	rs->a = vg_arena_new(1u << 20, (size_t)4 << 30);
+	rs->tmp = vg_arena_new(64u << 10, (size_t)1 << 30);
 	rs->canon = xcalloc(NSLOT, sizeof(*rs->canon));
 	rs->corr_max_groups = o && o->corr_max_groups ? o->corr_max_groups
 						      : 100000;
@@ -453,6 +454,7 @@ void vg_rules_free(struct vg_ruleset *rs)
 	free((void *)rs->canon);
 	free(rs->used);
 	vg_arena_free(rs->a);
+	vg_arena_free(rs->tmp);
 	free(rs);
 }
 

@@ -37,6 +37,13 @@ void sg_refuse(struct vg_ruleset *rs, const char *file, uint32_t line,
 	r->reason = vg_arena_dup(rs->a, msg, strlen(msg) + 1);
 }
 
+/* A copy of s in the ruleset's memory: a file's YAML tree is freed once
+ * its rules are compiled, and what they keep of it is copied. */
+static const char *keep(struct vg_ruleset *rs, const char *s)
+{
+	return s != NULL ? vg_arena_dup(rs->a, s, strlen(s) + 1) : NULL;
+}
+
 static const char *str(const struct ynode *n)
 {
 	return n != NULL && n->kind == Y_SCALAR && !ynode_is_null(n) ? n->s
@@ -171,7 +178,7 @@ int sg_detect_compile(struct vg_ruleset *rs, const struct ynode *det,
 			continue;
 		struct sg_ident *id = &d->id[d->nid++];
 		memset(id, 0, sizeof(*id));
-		id->name = k;
+		id->name = keep(rs, k);
 		if (sg_ident_compile(rs, det->item[i], id, why, whylen, line) !=
 		    0)
 			return -1;
@@ -255,7 +262,7 @@ int64_t sg_parse_timespan(const char *s)
 	return d * (s[n - 1] == 'M' ? 30 : 365);
 }
 
-static const char **str_list(struct vg_arena *a, const struct ynode *n,
+static const char **str_list(struct vg_ruleset *rs, const struct ynode *n,
 			     uint32_t *count)
 {
 	const char **v;
@@ -264,20 +271,20 @@ static const char **str_list(struct vg_arena *a, const struct ynode *n,
 	if (n == NULL)
 		return NULL;
 	if (n->kind == Y_SCALAR) {
-		v = vg_arena_alloc(a, sizeof(*v));
-		v[0] = n->s;
+		v = vg_arena_alloc(rs->a, sizeof(*v));
+		v[0] = keep(rs, n->s);
 		*count = 1;
 		return v;
 	}
 	if (n->kind != Y_SEQ)
 		return NULL;
-	v = vg_arena_alloc(a, (n->n + 1) * sizeof(*v));
+	v = vg_arena_alloc(rs->a, (n->n + 1) * sizeof(*v));
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->item[i]->kind != Y_SCALAR) {
 			*count = 0; /* a list with a map or list inside: none */
 			return NULL;
 		}
-		v[(*count)++] = n->item[i]->s;
+		v[(*count)++] = keep(rs, n->item[i]->s);
 	}
 	return v;
 }
@@ -299,9 +306,9 @@ static int meta(struct vg_ruleset *rs, const struct ynode *doc,
 	const struct ynode *ls = ymap_get(doc, "logsource");
 	bool ok;
 
-	r->info.title = str(ymap_get(doc, "title"));
-	r->info.id = str(ymap_get(doc, "id"));
-	r->info.name = str(ymap_get(doc, "name"));
+	r->info.title = keep(rs, str(ymap_get(doc, "title")));
+	r->info.id = keep(rs, str(ymap_get(doc, "id")));
+	r->info.name = keep(rs, str(ymap_get(doc, "name")));
 	r->info.file = vg_arena_dup(rs->a, file, strlen(file) + 1);
 	r->info.line = doc->line;
 	if (r->info.title == NULL) {
@@ -316,7 +323,7 @@ static int meta(struct vg_ruleset *rs, const struct ynode *doc,
 	}
 	if (tags != NULL) {
 		uint32_t n;
-		const char **t = str_list(rs->a, tags, &n);
+		const char **t = str_list(rs, tags, &n);
 		if (t == NULL && n == 0 && tags->kind != Y_SEQ) {
 			snprintf(why, whylen, "tags must be a list");
 			return -1;
@@ -329,9 +336,9 @@ static int meta(struct vg_ruleset *rs, const struct ynode *doc,
 			snprintf(why, whylen, "logsource must be a mapping");
 			return -1;
 		}
-		r->product = str(ymap_get(ls, "product"));
-		r->category = str(ymap_get(ls, "category"));
-		r->service = str(ymap_get(ls, "service"));
+		r->product = keep(rs, str(ymap_get(ls, "product")));
+		r->category = keep(rs, str(ymap_get(ls, "category")));
+		r->service = keep(rs, str(ymap_get(ls, "service")));
 	}
 	return 0;
 }
@@ -367,14 +374,14 @@ static int load_corr(struct vg_ruleset *rs, const struct ynode *doc,
 			 type ? type : "");
 		return -1;
 	}
-	k->refs = str_list(rs->a, ymap_get(c, "rules"), &k->nrefs);
+	k->refs = str_list(rs, ymap_get(c, "rules"), &k->nrefs);
 	if (k->nrefs == 0 || k->nrefs > 64) {
 		snprintf(why, whylen, "correlation: 'rules' must name 1 to 64 "
 				      "rules");
 		return -1;
 	}
 	const struct ynode *gb = ymap_get(c, "group-by");
-	k->group = str_list(rs->a, gb, &k->ngroup);
+	k->group = str_list(rs, gb, &k->ngroup);
 	if (gb != NULL && k->group == NULL) {
 		snprintf(why, whylen, "correlation: group-by must be a list");
 		return -1;
@@ -437,7 +444,8 @@ static int load_corr(struct vg_ruleset *rs, const struct ynode *doc,
 						 m->key[j]->s);
 					return -1;
 				}
-				k->alias[g * k->nrefs + rr] = str(m->item[j]);
+				k->alias[g * k->nrefs + rr] =
+					keep(rs, str(m->item[j]));
 			}
 		}
 	}
@@ -458,7 +466,7 @@ static int load_corr(struct vg_ruleset *rs, const struct ynode *doc,
 		char *end = NULL;
 		double x = v ? strtod(v, &end) : 0;
 		if (strcmp(key, "field") == 0) {
-			k->field = v;
+			k->field = keep(rs, v);
 			continue;
 		}
 		if (v == NULL || end == v || *end != '\0') {
@@ -529,20 +537,20 @@ static int load_filter(struct vg_ruleset *rs, const struct ynode *doc,
 	*line = f->line;
 	x->file = vg_arena_dup(rs->a, file, strlen(file) + 1);
 	x->line = doc->line;
-	x->title = str(ymap_get(doc, "title"));
+	x->title = keep(rs, str(ymap_get(doc, "title")));
 	if (f->kind != Y_MAP) {
 		snprintf(why, whylen, "filter must be a mapping");
 		return -1;
 	}
-	x->rules = str_list(rs->a, ymap_get(f, "rules"), &x->nrules);
+	x->rules = str_list(rs, ymap_get(f, "rules"), &x->nrules);
 	if (x->nrules == 0) {
 		snprintf(why, whylen, "filter: 'rules' names no rule");
 		return -1;
 	}
 	if (ls != NULL && ls->kind == Y_MAP) {
-		x->product = str(ymap_get(ls, "product"));
-		x->category = str(ymap_get(ls, "category"));
-		x->service = str(ymap_get(ls, "service"));
+		x->product = keep(rs, str(ymap_get(ls, "product")));
+		x->category = keep(rs, str(ymap_get(ls, "category")));
+		x->service = keep(rs, str(ymap_get(ls, "service")));
 	}
 	/* The filter's own keys other than 'rules' form a detection. */
 	struct ynode det = *f;
@@ -607,8 +615,15 @@ int vg_rules_load_mem(struct vg_ruleset *rs, const char *file,
 	char err[WHY];
 	const struct ynode *global = NULL;
 
-	if (ydoc_parse(rs->a, text, len, &docs, &ndocs, err, sizeof(err)) !=
-	    0) {
+	/* The tree lives until the file's rules are compiled. */
+	struct vg_arena *y = vg_arena_new(64u << 10, (size_t)1 << 30);
+
+	if (y == NULL) {
+		sg_refuse(rs, file, 0, "", "out of memory");
+		return 0;
+	}
+	if (ydoc_parse(y, text, len, &docs, &ndocs, err, sizeof(err)) != 0) {
+		vg_arena_free(y);
 		unsigned long line = strncmp(err, "line ", 5) == 0
 					     ? strtoul(err + 5, NULL, 10)
 					     : 0;
@@ -641,7 +656,7 @@ int vg_rules_load_mem(struct vg_ruleset *rs, const char *file,
 				  "unknown action '%.40s'", action);
 			continue;
 		}
-		doc = merge(rs->a, global, doc);
+		doc = merge(y, global, doc);
 		const char *title = str(ymap_get(doc, "title"));
 		const char *label = title ? title : str(ymap_get(doc, "id"));
 		if (ymap_get(doc, "filter") != NULL) {
@@ -677,6 +692,7 @@ int vg_rules_load_mem(struct vg_ruleset *rs, const char *file,
 		}
 		add_rule(rs, r);
 	}
+	vg_arena_free(y);
 	return 0;
 }
 

@@ -431,7 +431,7 @@ static int enc_windash(struct vg_arena *a, const struct pat *in,
 
 static int apply_enc(struct cstate *c, const char *enc, struct pats *ps)
 {
-	struct vg_arena *a = c->rs->a;
+	struct vg_arena *a = c->rs->tmp;
 	struct pats out = {0};
 
 	for (uint32_t i = 0; i < ps->n; i++) {
@@ -605,7 +605,7 @@ static const struct sg_placeholder *placeholder(const struct vg_ruleset *rs,
 static int expand(struct cstate *c, const char *s, const char ***out,
 		  uint32_t *nout)
 {
-	struct vg_arena *a = c->rs->a;
+	struct vg_arena *a = c->rs->tmp;
 	const char *pct = strchr(s, '%'), *end;
 	const struct sg_placeholder *ph;
 
@@ -885,7 +885,9 @@ static int one_value(struct cstate *c, const struct ynode *n, uint16_t group,
 			return why(c, "fieldref: too many field names%s", "");
 		return 0;
 	}
-	/* A string pattern. */
+	/* A string pattern: its forms are worked out in the scratch arena,
+	 * and only the values made of them are kept. */
+	struct vg_arena *t_a = c->rs->tmp;
 	const char **texts;
 	uint32_t ntexts = 1;
 	if (m & M_EXPAND) {
@@ -897,8 +899,8 @@ static int one_value(struct cstate *c, const struct ynode *n, uint16_t group,
 	for (uint32_t t = 0; t < ntexts; t++) {
 		struct pats ps = {0};
 		struct pat p;
-		if (read_pat(a, texts[t], strlen(texts[t]), &p) != 0 ||
-		    pats_add(a, &ps, p, group) != 0)
+		if (read_pat(t_a, texts[t], strlen(texts[t]), &p) != 0 ||
+		    pats_add(t_a, &ps, p, group) != 0)
 			return why(c, "value too long%s", "");
 		for (int e = 0; e < c->nenc; e++)
 			if (apply_enc(c, c->enc[e], &ps) != 0)
@@ -907,7 +909,7 @@ static int one_value(struct cstate *c, const struct ynode *n, uint16_t group,
 			struct pat q = ps.p[i];
 			bool pre = (m & (M_CONTAINS | M_ENDS)) || keyword;
 			bool post = (m & (M_CONTAINS | M_STARTS)) || keyword;
-			struct pat w = pat_new(a, q.n + 2);
+			struct pat w = pat_new(t_a, q.n + 2);
 			if (w.c == NULL)
 				return -1;
 			if (pre)
@@ -937,6 +939,7 @@ int sg_fm_compile(struct vg_ruleset *rs, const char *key,
 
 	memset(fm, 0, sizeof(*fm));
 	*line = val->line;
+	vg_arena_reset(rs->tmp);
 	if (parse_mods(&c, key, field, sizeof(field)) != 0)
 		return -1;
 	keyword = field[0] == '\0';

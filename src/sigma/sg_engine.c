@@ -634,6 +634,12 @@ struct litset {
 
 static struct litset ls_none(void) { return (struct litset){.none = true}; }
 
+/* Of two literal sets a rule could be prefiltered on, the one whose
+ * shortest literal is longer, up to this length, then the smaller one: a
+ * longer literal is rarer ('powershell' is in every PowerShell log; a
+ * registry path is not). Measured on OTRF under SigmaHQ: 8 confirms more
+ * rules in vain; 24 and 40 do equally well. */
+#define LIT_LEN_CAP 24
 static int ls_score(const struct litset *s)
 {
 	uint32_t minlen = UINT32_MAX;
@@ -642,8 +648,8 @@ static int ls_score(const struct litset *s)
 	for (uint32_t i = 0; i < s->n; i++)
 		if (s->l[i].len < minlen)
 			minlen = s->l[i].len;
-	if (minlen > 8)
-		minlen = 8;
+	if (minlen > LIT_LEN_CAP)
+		minlen = LIT_LEN_CAP;
 	return (int)minlen * 1000 - (int)s->n;
 }
 

@@ -1177,6 +1177,31 @@ static bool time_part(const char *s, uint32_t n, uint8_t part, char *out,
 	return true;
 }
 
+/* For |all: false when some group has no value that could match, every
+ * one of them wanting a literal the event's scan did not see; then no
+ * value of the field is searched (a PowerShell script block is long, and
+ * the group that cannot match is often the last one). Uses seen[] as
+ * scratch and leaves it cleared. */
+static bool all_possible(const struct sg_fm *fm, const struct sg_ev *e,
+			 uint64_t *seen)
+{
+	uint32_t nw = (fm->ngroups + 63u) / 64u, have = 0;
+	bool ok;
+
+	for (uint32_t k = 0; k < fm->nv; k++) {
+		const struct sg_val *v = &fm->v[k];
+		if (seen[v->group / 64] >> (v->group % 64) & 1)
+			continue;
+		if (v->lit != 0 && e->litgen[v->lit - 1] != e->gen)
+			continue;
+		seen[v->group / 64] |= 1ull << (v->group % 64);
+		have++;
+	}
+	ok = have == fm->ngroups;
+	memset(seen, 0, nw * 8u);
+	return ok;
+}
+
 bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 {
 	uint64_t seen[64]; /* groups matched, for |all (up to 4096) */
@@ -1195,8 +1220,11 @@ bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 				isnull = false;
 		return fm->neq ? !isnull : isnull;
 	}
-	if (multi)
+	if (multi) {
 		memset(seen, 0, ((fm->ngroups + 63u) / 64u) * 8u);
+		if (e->lits && !all_possible(fm, e, seen))
+			return fm->neq && sg_ev_first(e, fm->field) >= 0;
+	}
 	if (fm->field == 0) {
 		/* Keyword: the whole record, then each value (a JSON record's
 		 * raw text holds escapes). */

@@ -253,6 +253,21 @@ static void test_modifiers_generic(void **state)
 	assert_true(m1(det, "{\"c\":\"a -nop\"}"));
 	assert_false(m1(det, "{\"c\":\"a -nop -enc\"}"));
 	assert_false(m1(det, "{\"c\":[\"a -nop\",\"b -ENC\"]}"));
+	/* all whose longest literal was not seen is false before any value
+	 * is searched; the rule is confirmed through its other selection */
+	const char *both = "  a:\n    c|contains: 'zzz'\n"
+			   "  b:\n    c|contains|all: ['-nop', '-encodedcommand']\n"
+			   "  condition: a and b\n";
+	const char *either = "  a:\n    c|contains: 'zzz'\n"
+			     "  b:\n    c|contains|all: ['-nop', '-encodedcommand']\n"
+			     "  condition: a or not b\n";
+	assert_false(m1(both, "{\"c\":\"zzz -nop\"}"));
+	assert_true(m1(both, "{\"c\":\"zzz -nop -EncodedCommand\"}"));
+	assert_true(m1(both, "{\"c\":[\"zzz -nop\",\"-ENCODEDCOMMAND x\"]}"));
+	assert_false(m1(both, "{\"c\":[\"zzz\",\"-ENCODEDCOMMAND x\"]}"));
+	assert_true(m1(either, "{\"c\":\"zzz -nop\"}"));
+	assert_true(m1(either, "{\"c\":\"-nop\"}"));
+	assert_false(m1(either, "{\"c\":\"-nop -encodedcommand\"}"));
 	/* exists */
 	assert_true(m1(SEL("    c|exists: true\n"), ev));
 	assert_false(m1(SEL("    d|exists: true\n"), ev));

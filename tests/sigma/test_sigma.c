@@ -255,19 +255,28 @@ static void test_modifiers_generic(void **state)
 	assert_false(m1(det, "{\"c\":[\"a -nop\",\"b -ENC\"]}"));
 	/* all whose longest literal was not seen is false before any value
 	 * is searched; the rule is confirmed through its other selection */
-	const char *both = "  a:\n    c|contains: 'zzz'\n"
-			   "  b:\n    c|contains|all: ['-nop', '-encodedcommand']\n"
-			   "  condition: a and b\n";
-	const char *either = "  a:\n    c|contains: 'zzz'\n"
-			     "  b:\n    c|contains|all: ['-nop', '-encodedcommand']\n"
-			     "  condition: a or not b\n";
-	assert_false(m1(both, "{\"c\":\"zzz -nop\"}"));
-	assert_true(m1(both, "{\"c\":\"zzz -nop -EncodedCommand\"}"));
-	assert_true(m1(both, "{\"c\":[\"zzz -nop\",\"-ENCODEDCOMMAND x\"]}"));
-	assert_false(m1(both, "{\"c\":[\"zzz\",\"-ENCODEDCOMMAND x\"]}"));
-	assert_true(m1(either, "{\"c\":\"zzz -nop\"}"));
-	assert_true(m1(either, "{\"c\":\"-nop\"}"));
-	assert_false(m1(either, "{\"c\":\"-nop -encodedcommand\"}"));
+#define ZZZ_ALL                                                                \
+	"  a:\n    c|contains: 'zzz'\n"                                      \
+	"  b:\n    c|contains|all: ['-nop', '-encodedcommand']\n"
+	static const struct {
+		const char *det, *ev;
+		bool want;
+	} pre[] = {
+		{ZZZ_ALL "  condition: a and b\n", "{\"c\":\"zzz -nop\"}", false},
+		{ZZZ_ALL "  condition: a and b\n",
+		 "{\"c\":\"zzz -nop -EncodedCommand\"}", true},
+		{ZZZ_ALL "  condition: a and b\n",
+		 "{\"c\":[\"zzz -nop\",\"-ENCODEDCOMMAND x\"]}", true},
+		{ZZZ_ALL "  condition: a and b\n",
+		 "{\"c\":[\"zzz\",\"-ENCODEDCOMMAND x\"]}", false},
+		{ZZZ_ALL "  condition: a or not b\n", "{\"c\":\"zzz -nop\"}", true},
+		{ZZZ_ALL "  condition: a or not b\n", "{\"c\":\"-nop\"}", true},
+		{ZZZ_ALL "  condition: a or not b\n",
+		 "{\"c\":\"-nop -encodedcommand\"}", false},
+	};
+#undef ZZZ_ALL
+	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
+		assert_int_equal(m1(pre[i].det, pre[i].ev), pre[i].want);
 	/* exists */
 	assert_true(m1(SEL("    c|exists: true\n"), ev));
 	assert_false(m1(SEL("    d|exists: true\n"), ev));

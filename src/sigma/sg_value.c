@@ -1177,6 +1177,13 @@ static bool time_part(const char *s, uint32_t n, uint8_t part, char *out,
 	return true;
 }
 
+/* The event's scan did not see the value's literal (a literal of its
+ * field's database, which every match holds): the value cannot match. */
+static inline bool lit_unseen(const struct sg_val *v, const struct sg_ev *e)
+{
+	return v->lit != 0 && e->lits && e->litgen[v->lit - 1] != e->gen;
+}
+
 /* For |all: false when some group has no value that could match, every
  * one of them wanting a literal the event's scan did not see; then no
  * value of the field is searched (a PowerShell script block is long, and
@@ -1192,7 +1199,7 @@ static bool all_possible(const struct sg_fm *fm, const struct sg_ev *e,
 		const struct sg_val *v = &fm->v[k];
 		if (seen[v->group / 64] >> (v->group % 64) & 1)
 			continue;
-		if (v->lit != 0 && e->litgen[v->lit - 1] != e->gen)
+		if (lit_unseen(v, e))
 			continue;
 		seen[v->group / 64] |= 1ull << (v->group % 64);
 		have++;
@@ -1275,9 +1282,8 @@ bool sg_fm_eval(const struct sg_fm *fm, struct sg_ev *e)
 			const struct sg_val *v = &fm->v[k];
 			if (multi && (seen[v->group / 64] >> (v->group % 64) & 1))
 				continue;
-			if (v->lit != 0 && e->lits &&
-			    e->litgen[v->lit - 1] != e->gen)
-				continue; /* its literal is in no value */
+			if (lit_unseen(v, e))
+				continue;
 			if (!sg_val_match(v, e, s, n, f))
 				continue;
 			if (!multi) {

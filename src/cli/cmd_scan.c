@@ -66,6 +66,9 @@ struct scan {
 	bool intx, store_err;
 	uint64_t stored, replayed;
 	struct vg_buf js;
+	/* an interned name's rank in shown[] + 2; 1: not shown; 0: not
+	 * worked out yet */
+	uint8_t rank[VG_INTERN_MAX + 1];
 };
 
 /* Records the detection, and files it into an incident. */
@@ -123,8 +126,30 @@ static const char *const shown[] = {
 	"User", "cs-uri", "Image", "CommandLine", "TargetFilename",
 	"TargetObject", "QueryName", "ScriptBlockText"};
 
-static void put_event_summary(struct vg_buf *o, const struct vg_match *m)
+/* The rank in shown[] of a field name that ends with one of them (after
+ * a dot or whole), else -1. */
+static int shown_rank(uint16_t id)
 {
+	size_t nl;
+	const char *name = vg_intern_str(id, &nl);
+
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		size_t sl = strlen(shown[i]);
+		if (nl >= sl && memcmp(name + nl - sl, shown[i], sl) == 0 &&
+		    (nl == sl || name[nl - sl - 1] == '.'))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Up to three of the event's fields, in shown[]'s order: of each name
+ * the first field that has it. A name's rank is worked out once. */
+static void put_event_summary(struct scan *s, struct vg_buf *o,
+			      const struct vg_match *m)
+{
+	enum { NSHOWN = sizeof(shown) / sizeof(shown[0]) };
+	const struct vg_event *ev = m->ev;
+	int32_t first[NSHOWN];
 	int n = 0;
 
 	if (m->group != NULL) {
@@ -132,25 +157,28 @@ static void put_event_summary(struct vg_buf *o, const struct vg_match *m)
 		vg_buf_printf(o, " (%g)", m->value);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]) && n < 3;
-	     i++) {
-		const struct vg_event *ev = m->ev;
-		for (uint32_t k = 0; k < ev->nfields; k++) {
-			size_t nl;
-			const char *name = vg_intern_str(ev->fields[k].id, &nl);
-			size_t sl = strlen(shown[i]);
-			if (nl < sl || memcmp(name + nl - sl, shown[i], sl) != 0 ||
-			    (nl > sl && name[nl - sl - 1] != '.'))
-				continue;
-			uint32_t len = ev->fields[k].len;
-			vg_buf_puts(o, n ? "  " : "");
-			vg_buf_printf(o, "%s=", shown[i]);
-			vg_esc_term(o, ev->fields[k].p, len > 120 ? 120 : len);
-			if (len > 120)
-				vg_buf_puts(o, "…");
-			n++;
-			break;
-		}
+	for (size_t i = 0; i < NSHOWN; i++)
+		first[i] = -1;
+	for (uint32_t k = 0; k < ev->nfields; k++) {
+		uint16_t id = ev->fields[k].id;
+		if (s->rank[id] == 0)
+			s->rank[id] = (uint8_t)(shown_rank(id) + 2);
+		int r = s->rank[id] - 2;
+		if (r >= 0 && first[r] < 0)
+			first[r] = (int32_t)k;
+	}
+	for (size_t i = 0; i < NSHOWN && n < 3; i++) {
+		if (first[i] < 0)
+			continue;
+		const struct vg_field *f = &ev->fields[first[i]];
+		uint32_t len = f->len;
+		vg_buf_puts(o, n ? "  " : "");
+		vg_buf_puts(o, shown[i]);
+		vg_buf_putc(o, '=');
+		vg_esc_term(o, f->p, len > 120 ? 120 : len);
+		if (len > 120)
+			vg_buf_puts(o, "…");
+		n++;
 	}
 }
 
@@ -169,9 +197,11 @@ static void on_match(const struct vg_match *m, void *arg)
 	if (m->ts != VG_TS_NONE)
 		vg_time_fmt(ts, m->ts);
 	if (s->outfmt == 1) {
-		vg_buf_printf(o, "{\"time\":\"%s\",\"level\":\"%s\","
-				 "\"rule\":\"",
-			      ts, vg_level_name(r->level));
+		vg_buf_puts(o, "{\"time\":\"");
+		vg_buf_puts(o, ts);
+		vg_buf_puts(o, "\",\"level\":\"");
+		vg_buf_puts(o, vg_level_name(r->level));
+		vg_buf_puts(o, "\",\"rule\":\"");
 		vg_esc_json(o, r->title, strlen(r->title));
 		vg_buf_puts(o, "\",\"rule_id\":");
 		if (r->id) {
@@ -189,7 +219,8 @@ static void on_match(const struct vg_match *m, void *arg)
 		}
 		vg_buf_puts(o, "],\"file\":\"");
 		vg_esc_json(o, s->path, strlen(s->path));
-		vg_buf_printf(o, "\",\"line\":%llu", (unsigned long long)line);
+		vg_buf_puts(o, "\",\"line\":");
+		vg_buf_putu(o, (unsigned long long)line);
 		if (m->group != NULL) {
 			char first[48] = "-";
 			if (m->first_ts != VG_TS_NONE)
@@ -206,15 +237,18 @@ static void on_match(const struct vg_match *m, void *arg)
 		}
 		vg_buf_puts(o, "}\n");
 	} else if (s->outfmt == 2) {
-		char num[32];
-		vg_buf_printf(o, "%s,%s,", ts, vg_level_name(r->level));
+		vg_buf_puts(o, ts);
+		vg_buf_putc(o, ',');
+		vg_buf_puts(o, vg_level_name(r->level));
+		vg_buf_putc(o, ',');
 		vg_esc_csv(o, r->id ? r->id : "", strlen(r->id ? r->id : ""));
 		vg_buf_putc(o, ',');
 		vg_esc_csv(o, r->title, strlen(r->title));
 		vg_buf_putc(o, ',');
 		vg_esc_csv(o, s->path, strlen(s->path));
-		snprintf(num, sizeof(num), ",%llu,", (unsigned long long)line);
-		vg_buf_puts(o, num);
+		vg_buf_putc(o, ',');
+		vg_buf_putu(o, (unsigned long long)line);
+		vg_buf_putc(o, ',');
 		vg_esc_csv(o, m->group ? m->group : "",
 			   m->group ? strlen(m->group) : 0);
 		vg_buf_putc(o, ',');
@@ -222,17 +256,23 @@ static void on_match(const struct vg_match *m, void *arg)
 			vg_esc_csv(o, m->ev->raw, m->ev->rawlen);
 		vg_buf_putc(o, '\n');
 	} else {
-		vg_buf_printf(o, "%-20.20s %-8s ", ts,
-			      r->level == VG_LVL_INFORMATIONAL
-				      ? "info"
-				      : vg_level_name(r->level));
+		vg_buf_pad(o, ts, 20);
+		vg_buf_putc(o, ' ');
+		vg_buf_pad(o,
+			   r->level == VG_LVL_INFORMATIONAL
+				   ? "info"
+				   : vg_level_name(r->level),
+			   8);
+		vg_buf_putc(o, ' ');
 		vg_esc_term(o, r->title, strlen(r->title));
 		vg_buf_puts(o, "\n    ");
 		if (m->ev != NULL || m->group != NULL)
-			put_event_summary(o, m);
+			put_event_summary(s, o, m);
 		vg_buf_puts(o, "  @ ");
 		vg_esc_term(o, s->path, strlen(s->path));
-		vg_buf_printf(o, ":%llu\n", (unsigned long long)line);
+		vg_buf_putc(o, ':');
+		vg_buf_putu(o, (unsigned long long)line);
+		vg_buf_putc(o, '\n');
 	}
 	if (o->len > (1u << 20) && vg_buf_flush(o, 1) != 0)
 		s->out_err = true;

@@ -47,16 +47,45 @@ int vg_buf_puts(struct vg_buf *b, const char *s)
 	return vg_buf_put(b, s, strlen(s));
 }
 
+int vg_buf_putu(struct vg_buf *b, unsigned long long v)
+{
+	char d[24], *o = d + sizeof(d);
+
+	do
+		*--o = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return vg_buf_put(b, o, (size_t)(d + sizeof(d) - o));
+}
+
+int vg_buf_pad(struct vg_buf *b, const char *s, size_t width)
+{
+	size_t n = strnlen(s, width);
+
+	if (vg_buf_reserve(b, width) != 0)
+		return VG_E_TOOBIG;
+	memcpy(b->p + b->len, s, n);
+	memset(b->p + b->len + n, ' ', width - n);
+	b->len += width;
+	return 0;
+}
+
+/* Formats into the room already there; only when that is too small is
+ * the text measured, room made, and formatted again. */
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room = b->cap - b->len;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return VG_E_INVAL;
+	if ((size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
 	if (vg_buf_reserve(b, (size_t)n + 1) != 0)
 		return VG_E_TOOBIG;
 	va_start(ap, fmt);

@@ -36,6 +36,11 @@ static inline int vg_buf_put(struct vg_buf *b, const void *p, size_t n)
 	return 0;
 }
 int vg_buf_puts(struct vg_buf *b, const char *s);
+/* v in decimal. */
+int vg_buf_putu(struct vg_buf *b, unsigned long long v);
+/* s cut to at most width bytes, then padded with spaces to width (what
+ * printf's "%-W.Ws" does, without its cost). */
+int vg_buf_pad(struct vg_buf *b, const char *s, size_t width);
 int vg_buf_printf(struct vg_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -168,7 +168,12 @@ static __attribute__((noinline)) bool unescape(struct jp *j, const char *start,
 /* Reads a string at j->p (on its opening quote). Sets *s, *n to its value:
  * in place when it has no escapes, else decoded into the arena. A lone
  * surrogate escape is kept as its 3-byte (invalid UTF-8) form, which the
- * output escaper shows again; nothing is lost. */
+ * output escaper shows again; nothing is lost.
+ *
+ * The scan stops only at quotes and control bytes, not at each
+ * backslash (Windows paths have many): a quote after an odd run of
+ * backslashes is escaped and the scan goes on; the escapes themselves
+ * are checked while decoding. */
 static inline bool str(struct jp *j, const char **s, size_t *n)
 {
 	const char *p = j->p + 1, *start = p;
@@ -176,40 +181,50 @@ static inline bool str(struct jp *j, const char **s, size_t *n)
 
 	for (;;) {
 #ifdef __SSE2__
-		/* 16 bytes at a time up to the next quote, backslash or
-		 * control byte */
+		/* 16 bytes at a time up to the next quote or control byte,
+		 * noting whether a backslash went by */
 		const __m128i quote = _mm_set1_epi8('"');
 		const __m128i bslash = _mm_set1_epi8('\\');
 		const __m128i flip = _mm_set1_epi8((char)0x80);
 		const __m128i ctl = _mm_set1_epi8((char)(0x20 ^ 0x80));
 		while (j->end - p >= 16) {
 			__m128i x = _mm_loadu_si128((const __m128i *)p);
-			__m128i m = _mm_or_si128(
-				_mm_or_si128(_mm_cmpeq_epi8(x, quote),
-					     _mm_cmpeq_epi8(x, bslash)),
-				_mm_cmplt_epi8(_mm_xor_si128(x, flip), ctl));
-			int mask = _mm_movemask_epi8(m);
-			if (mask != 0) {
-				p += __builtin_ctz((unsigned)mask);
+			unsigned stop = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+				_mm_cmpeq_epi8(x, quote),
+				_mm_cmplt_epi8(_mm_xor_si128(x, flip), ctl)));
+			unsigned bs = (unsigned)_mm_movemask_epi8(
+				_mm_cmpeq_epi8(x, bslash));
+			if (stop != 0) {
+				unsigned k = (unsigned)__builtin_ctz(stop);
+				esc |= (bs & ((1u << k) - 1)) != 0;
+				p += k;
 				goto stop;
 			}
+			esc |= bs != 0;
 			p += 16;
 		}
 #endif
-		while (p < j->end && *p != '"' && *p != '\\' &&
-		       (unsigned char)*p >= 0x20)
+		while (p < j->end && *p != '"' && (unsigned char)*p >= 0x20) {
+			esc |= *p == '\\';
 			p++;
+		}
 		if (p >= j->end)
 			return false;
 #ifdef __SSE2__
 stop:
 #endif
-		if (*p == '"')
-			break;
-		if (*p != '\\' || j->end - p < 2)
-			return false;
-		esc = true;
-		p += 2;
+		if (*p != '"')
+			return false; /* a control byte */
+		if (esc && p[-1] == '\\') {
+			size_t run = 1;
+			while (p - run > start && p[-1 - (ptrdiff_t)run] == '\\')
+				run++;
+			if (run % 2 == 1) { /* an escaped quote */
+				p++;
+				continue;
+			}
+		}
+		break;
 	}
 	j->p = p + 1;
 	if (!esc) {

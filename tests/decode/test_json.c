@@ -26,6 +26,55 @@ static void escapes(void **s)
 	assert_field(ev, "m", "q\"b\\s/ é 😀 \n");
 }
 
+/* Strings of quotes, backslashes and others, at every length across the
+ * scanner's 16-byte steps: each comes back as written, and the field
+ * after it is still read (a quote after an odd run of backslashes does
+ * not end a string; after an even run it does). */
+static void backslash_runs(void **s)
+{
+	(void)s;
+	static const char *const piece[] = {"a", "\\", "\"", "/", "é",
+					    "\n", "\t", "x"};
+	static const char *const esc[] = {"a", "\\\\", "\\\"", "\\/",
+					  "\\u00e9", "\\n", "\\t", "x"};
+	char want[512], line[1024];
+	uint32_t seed = 12345;
+
+	for (int round = 0; round < 3000; round++) {
+		size_t wn = 0, ln = 0;
+		int len = round % 70;
+		ln += (size_t)snprintf(line, sizeof(line), "{\"k\":\"");
+		for (int i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* mostly backslashes and quotes: long runs */
+			unsigned k = (seed >> 16) % 18;
+			k = k < 6 ? 1 : k < 10 ? 2 : k - 10;
+			memcpy(want + wn, piece[k], strlen(piece[k]));
+			wn += strlen(piece[k]);
+			memcpy(line + ln, esc[k], strlen(esc[k]));
+			ln += strlen(esc[k]);
+		}
+		want[wn] = '\0';
+		snprintf(line + ln, sizeof(line) - ln, "\",\"z\":\"end\"}");
+		const struct vg_event *ev = tu_decode(line);
+		assert_int_equal(ev->decoder, VG_DEC_JSON);
+		assert_field(ev, "k", want);
+		assert_field(ev, "z", "end");
+	}
+	/* the only quote left is escaped, at every place: no end */
+	for (int pad = 0; pad < 40; pad++) {
+		int n = snprintf(line, sizeof(line), "{\"k\":\"%*s\\\"}", pad,
+				 "");
+		assert_true(n > 0);
+		const struct vg_event *ev = tu_decode(line);
+		assert_int_equal(ev->decoder, VG_DEC_NONE);
+		/* and with an even run, the string ends there */
+		snprintf(line, sizeof(line), "{\"k\":\"%*s\\\\\"}", pad, "");
+		ev = tu_decode(line);
+		assert_int_equal(ev->decoder, VG_DEC_JSON);
+	}
+}
+
 static void bad_json(void **s)
 {
 	(void)s;
@@ -33,6 +82,8 @@ static void bad_json(void **s)
 		"{\"a\":1", "{\"a\":}", "{\"a\" 1}", "{\"a\":\"x}", "{a:1}",
 		"{\"a\":1} trailing", "{\"a\":01}", "{\"a\":\"\\q\"}",
 		"{\"a\":\"\\u12\"}", "{\"a\":\"raw\ttab\"}", "{\"a\":tru}",
+		"{\"a\":\"\\\ttab\"}", "{\"a\":\"x\\\\\\\"}",
+		"{\"a\":\"0123456789abcdef\\\"}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const struct vg_event *ev = tu_decode(bad[i]);
@@ -197,6 +248,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(flatten), cmocka_unit_test(escapes),
+		cmocka_unit_test(backslash_runs),
 		cmocka_unit_test(bad_json), cmocka_unit_test(depth_bound),
 		cmocka_unit_test(field_bound), cmocka_unit_test(web_json),
 		cmocka_unit_test(name_cache), cmocka_unit_test(name_cache_bytes),

@@ -43,6 +43,11 @@ bool vg_dec_json(struct vg_decode_ctx *, struct vg_batch *,
 		 struct vg_event *, const char *, size_t);
 bool vg_dec_kv(struct vg_decode_ctx *, struct vg_batch *, struct vg_event *,
 	       const char *, size_t);
+/* JSON strings with escapes are decoded 64 bytes a step where the CPU
+ * has AVX-512 (BW, VBMI, VBMI2), else 16. on=false forces the 16-byte
+ * way (for tests, which check both); returns whether the wide one is in
+ * use. */
+bool vg_json_wide(bool on);
 
 void vg_tmpl_init(void);
 

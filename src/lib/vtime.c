@@ -320,18 +320,35 @@ size_t vg_time_iso8601(struct vg_timectx *tc, const char *p, size_t n,
 	return i;
 }
 
+/* The day of the last CLF date read by this thread ("10/Oct/2000", then
+ * its day number): a log's lines mostly share it. */
+static _Thread_local struct {
+	char date[11];
+	bool set;
+	int64_t days;
+} clf_last;
+
 size_t vg_time_clf(const char *p, size_t n, int64_t *ts)
 {
 	int d, y, h, mi, s, off;
 	unsigned m;
-	int64_t frac = 0;
+	int64_t frac = 0, days;
 	size_t i, z;
 
-	if (n < 26 || !digits(p, 2, &d) || p[2] != '/' ||
-	    (m = vg_month_abbr(p + 3)) == 0 || p[6] != '/' ||
-	    !digits(p + 7, 4, &y) || p[11] != ':' ||
-	    !hms(p + 12, n - 12, &h, &mi, &s) || !date_ok(y, m, (unsigned)d))
+	if (n < 26 || p[11] != ':' || !hms(p + 12, n - 12, &h, &mi, &s))
 		return 0;
+	if (clf_last.set && memcmp(p, clf_last.date, 11) == 0) {
+		days = clf_last.days;
+	} else {
+		if (!digits(p, 2, &d) || p[2] != '/' ||
+		    (m = vg_month_abbr(p + 3)) == 0 || p[6] != '/' ||
+		    !digits(p + 7, 4, &y) || !date_ok(y, m, (unsigned)d))
+			return 0;
+		days = vg_days_from_civil(y, m, (unsigned)d);
+		memcpy(clf_last.date, p, 11);
+		clf_last.days = days;
+		clf_last.set = true;
+	}
 	i = 20;
 	i += fraction(p + i, n - i, &frac);
 	if (i >= n || p[i] != ' ')
@@ -339,7 +356,7 @@ size_t vg_time_clf(const char *p, size_t n, int64_t *ts)
 	z = zone(p + i + 1, n - i - 1, &off);
 	if (z == 0)
 		return 0;
-	*ts = (wall(y, m, (unsigned)d, h, mi, s) - off) * VG_NS + frac;
+	*ts = (days * 86400 + h * 3600 + mi * 60 + s - off) * VG_NS + frac;
 	return i + 1 + z;
 }
 

@@ -1,5 +1,7 @@
 /* Time parsing at its edges: New Year without a year, leap days, DST
  * changes in a configured zone, offsets and fractions. */
+#include <pthread.h>
+
 #include "../testutil.h"
 
 static int64_t ref_of(const char *iso)
@@ -191,6 +193,53 @@ static void iso_and_others(void **s)
 	tzset();
 }
 
+static void *clf_fresh(void *arg)
+{
+	int64_t ts;
+	return (void *)vg_time_clf(arg, 26, &ts);
+}
+
+/* Web logs' dates, one after another: a date met again (its day is
+ * remembered) reads as the first time, a new one is read whole, and a
+ * bad one is refused even after good ones. */
+static void clf_sequence(void **s)
+{
+	(void)s;
+	static const struct {
+		const char *t;
+		size_t used;
+		const char *want;
+	} c[] = {
+		{"10/Oct/2000:13:55:36 -0700]", 26, "2000-10-10T20:55:36Z"},
+		{"10/Oct/2000:13:55:37 +0000]", 26, "2000-10-10T13:55:37Z"},
+		{"10/Oct/2000:23:59:59.25 +01", 27, "2000-10-10T22:59:59.250Z"},
+		{"10/Oct/2000:24:00:00 +0000]", 0, NULL},
+		{"29/Feb/2024:00:00:00 +0000]", 26, "2024-02-29T00:00:00Z"},
+		{"29/Feb/2023:00:00:00 +0000]", 0, NULL},
+		{"29/Feb/2024:01:02:03 -0130]", 26, "2024-02-29T02:32:03Z"},
+		{"29/Feb/2024 01:02:03 +0000]", 0, NULL},
+		{"01/jan/1999:00:00:00 +0000]", 26, "1999-01-01T00:00:00Z"},
+	};
+	char zero[32] = {0};
+	int64_t ts;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		assert_int_equal(vg_time_clf(c[i].t, strlen(c[i].t), &ts),
+				 c[i].used);
+		if (c[i].want != NULL)
+			assert_string_equal(fmt(ts), c[i].want);
+	}
+	/* eleven NULs and a time: not a date, in a thread that has
+	 * remembered none yet */
+	memcpy(zero + 11, ":00:00:00 +0000", 15);
+	pthread_t th;
+	void *used = NULL;
+	assert_int_equal(pthread_create(&th, NULL, clf_fresh, zero), 0);
+	assert_int_equal(pthread_join(th, &used), 0);
+	assert_int_equal((size_t)used, 0);
+	assert_int_equal(vg_time_clf(zero, 26, &ts), 0);
+}
+
 static void format(void **s)
 {
 	(void)s;
@@ -205,7 +254,7 @@ int main(void)
 		cmocka_unit_test(new_year),
 		cmocka_unit_test(cached_equals_fresh), cmocka_unit_test(leap_day),
 		cmocka_unit_test(dst_paris), cmocka_unit_test(iso_and_others),
-		cmocka_unit_test(format),
+		cmocka_unit_test(clf_sequence), cmocka_unit_test(format),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);
 }

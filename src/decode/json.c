@@ -124,20 +124,15 @@ static inline const char *one_escape(const char *q, const char *p, char **o)
 	return q + 1;
 }
 
-/* Decodes the escapes of start[0..len) (a string's inside, checked to
- * end on its closing quote) into the arena. Each step copies 16 bytes and
- * moves up to the first backslash among them, so a Windows path costs a
- * step a separator; a one-letter escape is a table lookup. */
-static __attribute__((noinline)) bool unescape(struct jp *j, const char *start,
-					       size_t len, const char **s,
-					       size_t *n)
+/* Decodes the escapes of q[0..p) (the rest of a string's inside, checked
+ * to end on its closing quote) into o, which has room for them and 16
+ * bytes more. Each step copies 16 bytes and moves up to the first
+ * backslash among them, so a Windows path costs a step a separator; a
+ * one-letter escape is a table lookup. Returns the output's end, or NULL
+ * on a bad escape. */
+static inline char *unescape16(const struct jp *j, const char *q,
+			       const char *p, char *o)
 {
-	const char *q = start, *p = start + len;
-	char *out = vg_arena_alloc(j->b->arena, len + 16), *o;
-
-	if (out == NULL)
-		return false;
-	o = out;
 	while (q < p) {
 #ifdef __SSE2__
 		if (j->end - q >= 16) {
@@ -168,8 +163,21 @@ static __attribute__((noinline)) bool unescape(struct jp *j, const char *start,
 				break;
 		}
 		if ((q = one_escape(q, p, &o)) == NULL)
-			return false;
+			return NULL;
 	}
+	return o;
+}
+
+/* Decodes the escapes of start[0..len), a string's inside, into the
+ * arena, 16 bytes a step. */
+static __attribute__((noinline)) bool unescape(struct jp *j, const char *start,
+					       size_t len, const char **s,
+					       size_t *n)
+{
+	char *out = vg_arena_alloc(j->b->arena, len + 16), *o;
+
+	if (out == NULL || (o = unescape16(j, start, start + len, out)) == NULL)
+		return false;
 	*s = out;
 	*n = (size_t)(o - out);
 	return true;
@@ -222,11 +230,9 @@ unescape512(struct jp *j, const char *start, size_t len, const char **s,
 	while (q < p) {
 		size_t left = (size_t)(p - q);
 		if (j->end - q < 64) { /* the line's last bytes */
-			while (q < p && *q != '\\')
-				*o++ = *q++;
-			if (q < p && (q = one_escape(q, p, &o)) == NULL)
+			if ((o = unescape16(j, q, p, o)) == NULL)
 				return false;
-			continue;
+			break;
 		}
 		__m512i x = _mm512_loadu_si512((const void *)q);
 		uint64_t valid = left >= 64 ? ~0ull : (1ull << left) - 1;

@@ -163,9 +163,14 @@ static int hms(const char *p, size_t n, int *h, int *mi, int *s)
 	       *h < 24 && *mi < 60 && *s <= 60;
 }
 
+static int64_t wall_days(int64_t days, int h, int mi, int s)
+{
+	return days * 86400 + h * 3600 + mi * 60 + s;
+}
+
 static int64_t wall(int64_t y, unsigned m, unsigned d, int h, int mi, int s)
 {
-	return vg_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + s;
+	return wall_days(vg_days_from_civil(y, m, d), h, mi, s);
 }
 
 static int date_ok(int64_t y, unsigned m, unsigned d)
@@ -356,7 +361,7 @@ size_t vg_time_clf(const char *p, size_t n, int64_t *ts)
 	z = zone(p + i + 1, n - i - 1, &off);
 	if (z == 0)
 		return 0;
-	*ts = (days * 86400 + h * 3600 + mi * 60 + s - off) * VG_NS + frac;
+	*ts = (wall_days(days, h, mi, s) - off) * VG_NS + frac;
 	return i + 1 + z;
 }
 

@@ -8,7 +8,7 @@ want="build"
 pkgs="make gcc meson ninja-build pkg-config python3 zlib1g-dev libcmocka-dev tzdata libyaml-dev libvectorscan-dev libpcre2-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libssl-dev libnftables-dev libuv1-dev libsystemd-dev curl"
 case "$want" in
 test) pkgs="$pkgs clang libclang-rt-14-dev crowdsec-firewall-bouncer nftables iproute2 systemd-journal-remote" ;;
-bench) pkgs="$pkgs fail2ban time crowdsec unzip" ;;
+bench) pkgs="$pkgs fail2ban time crowdsec unzip g++ libsimdjson-dev" ;;
 esac
 missing=""
 for p in $pkgs; do

@@ -5,7 +5,8 @@
 # wc -l, grep -c), fail2ban-regex (sshd, nginx-botsearch) and a CrowdSec
 # replay (crowdsec -dsn file://… -type syslog|nginx), when installed; then
 # the whole SigmaHQ Windows rule set over the JSON Windows events of
-# ../shared/corpus/otrf, repeated to 1,000,000 events or more. Prints
+# ../shared/corpus/otrf, repeated to 1,000,000 events or more, beside
+# simdjson parsing the same lines from memory (jsonfloor.cpp). Prints
 # lines/s, peak memory and ratios; then vigie run's latency from a line
 # written to the ban in nftables, and its memory (latency.sh). Figures,
 # not a test.
@@ -144,6 +145,21 @@ if [ -d "$otrf/datasets" ] && [ -d "$sigma/rules/windows" ]; then
 	wload=$(measure "$cpu $vigie rules list $wr")
 	wcold=$(measure "VIGIE_CACHE_DIR= $cpu $vigie rules list $wr")
 	row "vigie scan (decode only)" "$n" "$wdec"
+	# the floor: simdjson parsing the same lines from memory, no rules
+	if [ -f /usr/include/simdjson.h ] && command -v g++ >/dev/null 2>&1; then
+		[ -x "$out/jsonfloor" ] || g++ -O2 -std=c++17 -o "$out/jsonfloor" \
+			"$top/tests/bench/jsonfloor.cpp" -lsimdjson
+		best=""
+		for _ in 1 2 3; do
+			s=$($cpu "$out/jsonfloor" "$win" 2>/dev/null | cut -d' ' -f1)
+			if [ -z "$best" ] || awk -v x="$s" -v y="$best" 'BEGIN{exit !(x < y)}'; then
+				best=$s
+			fi
+		done
+		awk -v n="$n" -v s="$best" -v d="${wdec% *}" 'BEGIN{
+			printf "  %-34s %12.0f lines/s   (parse only, file in memory: a floor)   vigie decode/this = %.3f\n",
+				"simdjson DOM parse, every string", n / s, s / d }'
+	fi
 	row "vigie scan, SigmaHQ Windows rules" "$n" "$wdet"
 	if [ "$(nproc)" -gt 1 ]; then
 		row "  the same, two threads (not one core)" "$n" \

@@ -16,7 +16,7 @@ vigie="$build/vigie"
 ns=vigie-bench-$$
 t=$(mktemp -d)
 pid=""
-trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; [ -f "$t/f2b.pid" ] && kill -9 "$(cat "$t/f2b.pid")" 2>/dev/null; ip netns del "$ns" 2>/dev/null; rm -rf "$t"' EXIT
+trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; [ -f "$t/f2b.pid" ] && kill -9 "$(cat "$t/f2b.pid")" 2>/dev/null; ip netns del "$ns" 2>/dev/null || :; rm -rf "$t"' EXIT
 if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! ip netns add "$ns" 2>/dev/null; then
 	echo "latency: skipped (needs root, nft and ip netns)"
 	exit 0

@@ -37,8 +37,10 @@ bool vg_looks_ip(const char *p, size_t n)
 
 	if (n == 0 || n >= sizeof(tmp))
 		return false;
+	if (ipv4(p, n)) /* the usual case, before looking for a colon */
+		return true;
 	if (p[0] != ':' && memchr(p, ':', n) == NULL)
-		return ipv4(p, n);
+		return false;
 	for (size_t i = 0; i < n; i++)
 		if (p[i] == '%') { /* fe80::1%eth0 */
 			k = i;
@@ -82,10 +84,13 @@ void vg_add_kv_words(struct vg_batch *b, struct vg_event *ev, const char *p,
 		while (i < n && p[i] != ' ')
 			i++;
 		ve = i;
-		for (const struct vg_kvmap *m = map; m->key != NULL; m++) {
-			size_t kl = strlen(m->key);
+		for (const struct vg_kvmap *m = map; ke > ks && m->key != NULL;
+		     m++) {
+			size_t kl = ke - ks;
 
-			if (kl == ke - ks && memcmp(m->key, p + ks, kl) == 0) {
+			/* the first byte rules out most keys unmeasured */
+			if (m->key[0] == p[ks] && strlen(m->key) == kl &&
+			    memcmp(m->key, p + ks, kl) == 0) {
 				if (ve > vs)
 					vg_event_add(b, ev, m->id, p + vs,
 						     ve - vs, 0);

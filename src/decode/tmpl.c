@@ -20,6 +20,7 @@ struct seg {
 	uint16_t id; /* capture name, 0 = skip */
 	const char *lit;
 	uint32_t litlen;
+	uint32_t a, z; /* the bytes a search for lit is anchored on */
 };
 
 struct tmpl {
@@ -101,6 +102,7 @@ static void compile_one(struct tmpl *t, const struct vg_tmpl_def *d)
 			s->kind = SEG_LIT;
 			s->lit = p;
 			s->litlen = (uint32_t)(e - p);
+			vg_find_anchors(s->lit, s->litlen, &s->a, &s->z);
 			p = e;
 		}
 	}
@@ -163,6 +165,44 @@ struct mstate {
 	int budget;
 };
 
+/* p[0..n) == q[0..n) for the short literals of templates, without a
+ * call: eight bytes a step, the last step overlapping. */
+static inline bool same(const char *p, const char *q, size_t n)
+{
+	uint64_t x, y;
+
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (p[i] != q[i])
+				return false;
+		return true;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, p + i, 8);
+		memcpy(&y, q + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, p + n - 8, 8);
+	memcpy(&y, q + n - 8, 8);
+	return x == y;
+}
+
+/* The first place of literal l in m[lo, hi) at or after lo (the last
+ * before hi when greedy), relative to lo, or (size_t)-1. */
+static inline size_t place(const struct seg *l, const char *m, size_t lo,
+			   size_t hi, bool greedy)
+{
+	if (greedy)
+		return vg_rfind_at(m + lo, hi - lo, l->lit, l->litlen, l->a,
+				   l->z);
+	if (l->litlen == 1) { /* mostly a space a few bytes on */
+		size_t k = vg_find2(m + lo, hi - lo, l->lit[0], l->lit[0]);
+		return k < hi - lo ? k : (size_t)-1;
+	}
+	return vg_find_at(m + lo, hi - lo, l->lit, l->litlen, l->a, l->z);
+}
+
 static bool match_from(struct mstate *st, size_t i, size_t pos)
 {
 	const struct tmpl *t = st->t;
@@ -174,7 +214,7 @@ static bool match_from(struct mstate *st, size_t i, size_t pos)
 
 		if (s->kind == SEG_LIT) {
 			if (n - pos < s->litlen ||
-			    memcmp(m + pos, s->lit, s->litlen) != 0)
+			    !same(m + pos, s->lit, s->litlen))
 				return false;
 			pos += s->litlen;
 			continue;
@@ -196,10 +236,7 @@ static bool match_from(struct mstate *st, size_t i, size_t pos)
 
 			if (--st->budget < 0)
 				return false;
-			off = s->greedy ? vg_rfind(m + lo, hi - lo, l->lit,
-						   l->litlen)
-					: vg_find(m + lo, hi - lo, l->lit,
-						  l->litlen);
+			off = place(l, m, lo, hi, s->greedy);
 			if (off == (size_t)-1)
 				return false;
 			size_t end = lo + off;

@@ -11,7 +11,51 @@
 #include <emmintrin.h>
 #endif
 
-size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
+/* Bytes that are many in log text rank low: a candidate anchored on
+ * them would be found at every word. */
+static unsigned rarity(unsigned char c)
+{
+	if (c == ' ')
+		return 0;
+	if (c >= '0' && c <= '9')
+		return 1;
+	if (c >= 'a' && c <= 'z')
+		return strchr("etaoinsrhld", c) != NULL ? 1 : 2;
+	return c == '.' || c == '=' || c == ':' ? 1 : 3;
+}
+
+void vg_find_anchors(const char *needle, size_t nn, uint32_t *a,
+		     uint32_t *z)
+{
+	size_t x = 0, y = nn ? nn - 1 : 0;
+
+	if (nn >= 3) {
+		/* the rarest byte, the first of equals, then the rarest
+		 * of the others, the last of equals */
+		for (size_t i = 1; i < nn; i++)
+			if (rarity((unsigned char)needle[i]) >
+			    rarity((unsigned char)needle[x]))
+				x = i;
+		y = x == 0 ? 1 : 0;
+		for (size_t i = 0; i < nn; i++)
+			if (i != x && needle[i] != needle[x] &&
+			    rarity((unsigned char)needle[i]) >=
+				    rarity((unsigned char)needle[y]))
+				y = i;
+		if (needle[y] == needle[x]) /* all bytes alike: the ends */
+			x = 0, y = nn - 1;
+		if (x > y) {
+			size_t t = x;
+			x = y;
+			y = t;
+		}
+	}
+	*a = (uint32_t)x;
+	*z = (uint32_t)y;
+}
+
+size_t vg_find_at(const char *hay, size_t n, const char *needle, size_t nn,
+		  size_t a, size_t z)
 {
 	size_t i = 0;
 
@@ -25,30 +69,36 @@ size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
 	}
 	const size_t last = n - nn; /* the last place a match can start */
 #ifdef __SSE2__
-	const __m128i first = _mm_set1_epi8(needle[0]);
-	const __m128i end = _mm_set1_epi8(needle[nn - 1]);
+	const __m128i first = _mm_set1_epi8(needle[a]);
+	const __m128i end = _mm_set1_epi8(needle[z]);
 
 	for (; i + 16 <= last + 1; i += 16) {
-		__m128i a = _mm_loadu_si128((const __m128i *)(hay + i));
-		__m128i b = _mm_loadu_si128((const __m128i *)(hay + i + nn - 1));
+		__m128i x = _mm_loadu_si128((const __m128i *)(hay + i + a));
+		__m128i y = _mm_loadu_si128((const __m128i *)(hay + i + z));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-			_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, end)));
+			_mm_cmpeq_epi8(x, first), _mm_cmpeq_epi8(y, end)));
 		while (m != 0) {
 			unsigned k = (unsigned)__builtin_ctz(m);
-			if (memcmp(hay + i + k + 1, needle + 1, nn - 2) == 0)
+			if (memcmp(hay + i + k, needle, nn) == 0)
 				return i + k;
 			m &= m - 1;
 		}
 	}
 #endif
 	for (; i <= last; i++)
-		if (hay[i] == needle[0] && hay[i + nn - 1] == needle[nn - 1] &&
-		    memcmp(hay + i + 1, needle + 1, nn - 2) == 0)
+		if (hay[i + a] == needle[a] && hay[i + z] == needle[z] &&
+		    memcmp(hay + i, needle, nn) == 0)
 			return i;
 	return (size_t)-1;
 }
 
-size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
+size_t vg_find(const char *hay, size_t n, const char *needle, size_t nn)
+{
+	return vg_find_at(hay, n, needle, nn, 0, nn ? nn - 1 : 0);
+}
+
+size_t vg_rfind_at(const char *hay, size_t n, const char *needle, size_t nn,
+		   size_t a, size_t z)
 {
 	if (nn == 0)
 		return n;
@@ -56,15 +106,15 @@ size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
 		return (size_t)-1;
 	size_t i = n - nn + 1; /* places [0, i) remain, tried from the top */
 #ifdef __SSE2__
-	const __m128i first = _mm_set1_epi8(needle[0]);
-	const __m128i end = _mm_set1_epi8(needle[nn - 1]);
+	const __m128i first = _mm_set1_epi8(needle[a]);
+	const __m128i end = _mm_set1_epi8(needle[z]);
 
 	while (i >= 16) {
 		size_t b = i - 16;
-		__m128i a = _mm_loadu_si128((const __m128i *)(hay + b));
-		__m128i z = _mm_loadu_si128((const __m128i *)(hay + b + nn - 1));
+		__m128i x = _mm_loadu_si128((const __m128i *)(hay + b + a));
+		__m128i y = _mm_loadu_si128((const __m128i *)(hay + b + z));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-			_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(z, end)));
+			_mm_cmpeq_epi8(x, first), _mm_cmpeq_epi8(y, end)));
 		while (m != 0) {
 			unsigned k = 31u - (unsigned)__builtin_clz(m);
 			if (memcmp(hay + b + k, needle, nn) == 0)
@@ -75,9 +125,15 @@ size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
 	}
 #endif
 	while (i-- > 0)
-		if (hay[i] == needle[0] && memcmp(hay + i, needle, nn) == 0)
+		if (hay[i + a] == needle[a] && hay[i + z] == needle[z] &&
+		    memcmp(hay + i, needle, nn) == 0)
 			return i;
 	return (size_t)-1;
+}
+
+size_t vg_rfind(const char *hay, size_t n, const char *needle, size_t nn)
+{
+	return vg_rfind_at(hay, n, needle, nn, 0, nn ? nn - 1 : 0);
 }
 
 void vg_fold_ascii(char *dst, const char *src, size_t n)

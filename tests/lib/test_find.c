@@ -1,5 +1,6 @@
-/* vg_find and vg_rfind: the same answers as memmem and a plain backward
- * search, at every place and length; ASCII folding of every byte. */
+/* vg_find and vg_rfind, and their anchored forms: the same answers as
+ * memmem and a plain backward search, at every place and length; ASCII
+ * folding of every byte. */
 #include "../testutil.h"
 #include "lib/find.h"
 
@@ -67,9 +68,44 @@ static void against_memmem(void **st)
 		size_t want = ref(h, n, s, k);
 		assert_int_equal(vg_find(h, n, s, k), want);
 		assert_int_equal(vg_rfind(h, n, s, k), rref(h, n, s, k));
+		/* any two anchors give the same answers */
+		size_t a = (size_t)rand_r(&seed) % k;
+		size_t z = a + (size_t)rand_r(&seed) % (k - a);
+		assert_int_equal(vg_find_at(h, n, s, k, a, z), want);
+		assert_int_equal(vg_rfind_at(h, n, s, k, a, z),
+				 rref(h, n, s, k));
 		found += want != (size_t)-1;
 	}
 	assert_true(found > 50000); /* the cases were not all misses */
+}
+
+/* The anchors chosen for the templates' literals: inside the needle, in
+ * order, on its rarer bytes, and on the ends when all bytes are alike. */
+static void anchors(void **st)
+{
+	(void)st;
+	static const char *const w[] = {" port ", " from ", " for ", "ab",
+					"x", "    ", "Accepted ", ": ",
+					" for invalid user "};
+	uint32_t a, z;
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		size_t nn = strlen(w[i]);
+
+		vg_find_anchors(w[i], nn, &a, &z);
+		assert_true(a <= z && z < nn);
+		if (nn >= 2)
+			assert_true(a < z);
+	}
+	vg_find_anchors(" port ", 6, &a, &z);
+	assert_int_equal(a, 1); /* 'p' */
+	assert_int_equal(z, 4); /* 't', not a space */
+	vg_find_anchors("    ", 4, &a, &z);
+	assert_int_equal(a, 0);
+	assert_int_equal(z, 3);
+	vg_find_anchors("x", 1, &a, &z);
+	assert_int_equal(a, 0);
+	assert_int_equal(z, 0);
 }
 
 /* Every byte value, at every place of a 40-byte run (so that both the
@@ -97,6 +133,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(edges),
 		cmocka_unit_test(against_memmem),
+		cmocka_unit_test(anchors),
 		cmocka_unit_test(fold),
 	};
 	return cmocka_run_group_tests(t, NULL, NULL);

@@ -8,25 +8,27 @@
 /* Dotted quad, each part 0-255: the common case, without inet_pton. */
 static bool ipv4(const char *p, size_t n)
 {
-	unsigned part = 0, digits = 0, dots = 0;
+	size_t i = 0;
 
 	if (n < 7 || n > 15)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, d;
+		size_t s = i;
 
-		if (c >= '0' && c <= '9') {
-			part = part * 10 + (unsigned)(c - '0');
-			if (++digits > 3 || part > 255)
-				return false;
-		} else if (c == '.' && digits > 0 && dots < 3) {
-			dots++;
-			digits = part = 0;
-		} else {
+		while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') < 10) {
+			v = v * 10 + d;
+			i++;
+		}
+		if (i == s || i - s > 3 || v > 255)
 			return false;
+		if (part < 3) {
+			if (i == n || p[i] != '.')
+				return false;
+			i++;
 		}
 	}
-	return dots == 3 && digits > 0;
+	return i == n;
 }
 
 bool vg_looks_ip(const char *p, size_t n)

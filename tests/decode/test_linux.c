@@ -1,5 +1,6 @@
 /* sudo, su, PAM, logind, account tools and the syslog envelope forms. */
 #include "../testutil.h"
+#include "decode/dec_internal.h"
 
 static void sudo(void **s)
 {
@@ -151,12 +152,39 @@ static void envelopes(void **s)
 	assert_field(ev, "message", "just some words");
 }
 
+/* What the templates take for an address: dotted quads with parts of
+ * one to three digits up to 255, IPv6 (a zone allowed), nothing else. */
+static void addresses(void **s)
+{
+	(void)s;
+	static const char *const yes[] = {
+		"203.0.113.45", "0.0.0.0", "255.255.255.255", "10.0.0.1",
+		"010.001.1.1", "::1", "2001:db8::7", "fe80::1%eth0",
+		"::ffff:192.0.2.1", "1:2:3:4:5:6:7:8"};
+	static const char *const no[] = {
+		"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.256", "1..2.3",
+		".1.2.3", "1.2.3.", "1.2.3.4 ", " 1.2.3.4", "1234.1.1.1",
+		"1.2.3.4a", "a.b.c.d", "999.999.999.999", "1.2.3.-4", "localhost",
+		"2001:db8::zz", ":::", "1.2.3.4:22", "12345678901234567"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!vg_looks_ip(yes[i], strlen(yes[i])))
+			fail_msg("not taken for an address: '%s'", yes[i]);
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (vg_looks_ip(no[i], strlen(no[i])))
+			fail_msg("taken for an address: '%s'", no[i]);
+	/* a quad is read only within its length */
+	assert_true(vg_looks_ip("1.2.3.45", 7));
+	assert_false(vg_looks_ip("1.2.3.4", 6));
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(sudo), cmocka_unit_test(su),
 		cmocka_unit_test(pam_any_program),
 		cmocka_unit_test(logind_and_accounts), cmocka_unit_test(envelopes),
+		cmocka_unit_test(addresses),
 	};
 	setenv("TZ", "UTC", 1);
 	return cmocka_run_group_tests(t, NULL, NULL);
